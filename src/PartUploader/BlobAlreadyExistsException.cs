@@ -1,0 +1,26 @@
+namespace PartUploader;
+
+/// <summary>The data handle already holds a blob (HTTP 409); data handles cannot be reused (spec 1).</summary>
+/// <remarks>Choose another data handle: retrying the same one cannot succeed.</remarks>
+public sealed class BlobAlreadyExistsException : PartUploadException
+{
+    /// <summary>Initializes a new instance.</summary>
+    public BlobAlreadyExistsException()
+    {
+    }
+
+    /// <summary>Initializes a new instance with a message.</summary>
+    /// <param name="message">What failed.</param>
+    public BlobAlreadyExistsException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Initializes a new instance with a message and a cause.</summary>
+    /// <param name="message">What failed.</param>
+    /// <param name="innerException">The cause.</param>
+    public BlobAlreadyExistsException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}

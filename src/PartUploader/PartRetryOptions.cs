@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PartUploader;
+
+/// <summary>Retry tuning for part attempts and the other calls of an upload.</summary>
+/// <remarks>
+/// Only transient failures are retried: 408, 429, 5xx, network errors and attempt timeouts. Every
+/// retry of a part takes a fresh part number. <c>Retry-After</c> is honoured up to
+/// <see cref="MaxRetryAfter"/>.
+/// </remarks>
+public sealed class PartRetryOptions
+{
+    /// <summary>Gets or sets the most attempts of one part (or one call), the first included.</summary>
+    /// <value>The default value is 5.</value>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Gets or sets the delay before the first retry; later ones grow exponentially, with jitter.</summary>
+    /// <value>The default value is 500 milliseconds.</value>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Gets or sets the longest delay between two attempts.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the longest <c>Retry-After</c> the client waits; a longer one is capped to this.</summary>
+    /// <value>The default value is 60 seconds.</value>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets or sets how long one attempt may take before it is abandoned and retried.</summary>
+    /// <value>The default value is 5 minutes.</value>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets the retries the whole upload may spend, all parts together, so a failing service is not hammered.</summary>
+    /// <value>The default value is 50.</value>
+    [Range(0, 10_000)]
+    public int RetryBudget { get; set; } = 50;
+}

@@ -1,0 +1,230 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PartUploader.Internal.Protocol;
+using PartUploader.Internal.Resilience;
+using PartUploader.Internal.Transfer;
+using PartUploader.Internal.Validation;
+using Polly;
+using Refit;
+
+namespace PartUploader;
+
+/// <summary>
+/// Uploads files and streams to a HERE catalog layer through the blob v1 API: multipart with
+/// concurrent parts, bounded memory, an integrity digest per part and fresh-number retries, or a
+/// single PUT for small blobs.
+/// </summary>
+/// <remarks>
+/// Thread-safe; create it through <c>AddPartUploader</c> (transient, over a named
+/// <see cref="HttpClient"/>) or with <see cref="PartUploadClient(HttpClient, PartUploadClientOptions, AccessTokenSource)"/>.
+/// Memory: an upload buffers at most <see cref="PartUploadClientOptions.MaxBufferedBytes"/> of part
+/// data, about <c>(MaxConcurrency + 1) × PartSize</c> when the budget allows. An upload either
+/// completes with a blob byte-identical to the source or throws; on failure or cancellation the
+/// multipart upload is cancelled on the server before the error surfaces.
+/// </remarks>
+public partial class PartUploadClient
+{
+    private const string DefaultName = PartUploaderDefaults.HttpClientName;
+    private readonly PartUploadClientOptions _options = null!;
+    private readonly BlobProtocol _protocol = null!;
+    private readonly ResiliencePipeline _pipeline = null!;
+    private readonly ILogger _logger = NullLogger.Instance;
+    private readonly AccessTokenSource _tokenSource = null!;
+
+    /// <summary>Initializes a new instance for mocking.</summary>
+    protected PartUploadClient()
+    {
+    }
+
+    /// <summary>Initializes a new instance over an <see cref="HttpClient"/> you own.</summary>
+    /// <param name="httpClient">The transport. Set its <see cref="HttpClient.Timeout"/> to <see cref="Timeout.InfiniteTimeSpan"/>: the client's own timeouts govern.</param>
+    /// <param name="options">The configuration; validated now.</param>
+    /// <param name="tokenSource">The bearer tokens: <see cref="AccessTokenSource.FromToken"/>, <see cref="HereTokenSource"/>, or your own.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names each property, value and allowed range.</exception>
+    public PartUploadClient(HttpClient httpClient, PartUploadClientOptions options, AccessTokenSource tokenSource)
+        : this(httpClient, options, tokenSource, null)
+    {
+    }
+
+    /// <summary>Initializes a new instance over an <see cref="HttpClient"/> you own, with logging.</summary>
+    /// <param name="httpClient">The transport. Set its <see cref="HttpClient.Timeout"/> to <see cref="Timeout.InfiniteTimeSpan"/>.</param>
+    /// <param name="options">The configuration; validated now.</param>
+    /// <param name="tokenSource">The bearer tokens.</param>
+    /// <param name="logger">Where to log; null for none.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
+    public PartUploadClient(HttpClient httpClient, PartUploadClientOptions options, AccessTokenSource tokenSource, ILogger<PartUploadClient>? logger)
+        : this(httpClient, options, tokenSource, logger, TimeProvider.System, pipeline: null, DefaultName)
+    {
+    }
+
+    internal PartUploadClient(
+        HttpClient httpClient, PartUploadClientOptions options, AccessTokenSource tokenSource, ILogger? logger, TimeProvider timeProvider, ResiliencePipeline? pipeline, string name)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tokenSource);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        PartUploadClientOptionsValidator.ThrowIfInvalid(name, options);
+
+        _options = options;
+        _tokenSource = tokenSource;
+        _logger = logger ?? NullLogger.Instance;
+#pragma warning disable CA2000 // The handler chain is owned by the Refit HttpClient, which lives as long as this client.
+        var refitClient = new HttpClient(new BlobEndpointHandler(new TransportHandler(httpClient)))
+        {
+            BaseAddress = RequestProperties.PlaceholderBaseAddress,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+#pragma warning restore CA2000
+        var settings = new RefitSettings(SystemTextJsonContentSerializer.ForContext(BlobJsonContext.Default));
+        _protocol = new BlobProtocol(RestService.ForGenerated<IBlobApi>(refitClient, settings), timeProvider);
+        _pipeline = pipeline ?? UploadPipeline.Create(options.Retry, timeProvider, _logger);
+    }
+
+    /// <summary>Gets or sets an observer of transfers, for tests and benchmarks.</summary>
+    internal TransferDiagnostics? Diagnostics { get; set; }
+
+    /// <summary>Uploads a stream from its current position to its end (or, for a non-seekable stream, until it ends).</summary>
+    /// <param name="content">The data. Read from its current position; never disposed.</param>
+    /// <param name="options">Where and how to upload.</param>
+    /// <param name="cancellationToken">Cancels the upload; the multipart upload is then cancelled on the server.</param>
+    /// <returns>What was stored: size, parts, retries, CRC-32C and requested digests.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="content"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">The stream is not readable, or an option is invalid (before any request).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The blob cannot fit the part limits (before any request).</exception>
+    /// <exception cref="BlobAlreadyExistsException">The data handle already holds a blob.</exception>
+    /// <exception cref="PartChecksumMismatchException">The source changed or ended early, or the stored blob differs from it.</exception>
+    /// <exception cref="UploadNotFoundException">The upload vanished on the server.</exception>
+    /// <exception cref="PartUploadException">The service or the network failed and retries ran out.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public virtual async Task<PartUploadResult> UploadAsync(Stream content, PartUploadOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!content.CanRead)
+        {
+            throw new ArgumentException("The stream is not readable.", nameof(content));
+        }
+
+        UploadValidation.Validate(options, _options.MaxDataHandleLength);
+        using var source = new StreamSource(content);
+        return await RunAsync(source, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Uploads a file, reading its parts in parallel with positional reads.</summary>
+    /// <param name="filePath">The file to upload.</param>
+    /// <param name="options">Where and how to upload.</param>
+    /// <param name="cancellationToken">Cancels the upload; the multipart upload is then cancelled on the server.</param>
+    /// <returns>What was stored.</returns>
+    /// <exception cref="ArgumentException"><paramref name="filePath"/> is empty, or an option is invalid (before any request).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
+    /// <exception cref="BlobAlreadyExistsException">The data handle already holds a blob.</exception>
+    /// <exception cref="PartChecksumMismatchException">The file changed or shrank during the upload, or the stored blob differs from it.</exception>
+    /// <exception cref="PartUploadException">The service or the network failed and retries ran out.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public virtual async Task<PartUploadResult> UploadAsync(string filePath, PartUploadOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
+        ArgumentNullException.ThrowIfNull(options);
+        UploadValidation.Validate(options, _options.MaxDataHandleLength);
+        using FileSource source = FileSource.Open(filePath);
+        return await RunAsync(source, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Tells whether a blob exists under a data handle (HEAD).</summary>
+    /// <param name="layerId">The layer.</param>
+    /// <param name="dataHandle">The data handle.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when the blob exists.</returns>
+    /// <exception cref="ArgumentException">The layer id or data handle is invalid.</exception>
+    /// <exception cref="PartUploadException">The service failed.</exception>
+    public virtual Task<bool> ExistsAsync(string layerId, string dataHandle, CancellationToken cancellationToken = default)
+    {
+        UploadValidation.ValidateLayerId(layerId, nameof(layerId));
+        UploadValidation.ValidateDataHandle(dataHandle, _options.MaxDataHandleLength, nameof(dataHandle));
+        return _protocol.ExistsAsync(CreateEndpoint(), layerId, dataHandle, _options.BillingTag, cancellationToken);
+    }
+
+    /// <summary>Downloads a blob, or one byte range of it, into a stream.</summary>
+    /// <param name="layerId">The layer.</param>
+    /// <param name="dataHandle">The data handle.</param>
+    /// <param name="destination">Where the bytes go; not disposed.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The bytes written.</returns>
+    /// <exception cref="ArgumentException">An argument is invalid.</exception>
+    /// <exception cref="PartUploadException">The service failed (404 when the blob does not exist).</exception>
+    public virtual async Task<long> DownloadToAsync(string layerId, string dataHandle, Stream destination, CancellationToken cancellationToken = default)
+    {
+        UploadValidation.ValidateLayerId(layerId, nameof(layerId));
+        UploadValidation.ValidateDataHandle(dataHandle, _options.MaxDataHandleLength, nameof(dataHandle));
+        ArgumentNullException.ThrowIfNull(destination);
+        using HttpResponseMessage response = await _protocol.GetAsync(CreateEndpoint(), layerId, dataHandle, range: null, _options.BillingTag, cancellationToken).ConfigureAwait(false);
+        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using System.Runtime.CompilerServices.ConfiguredAsyncDisposable bodyScope = body.ConfigureAwait(false);
+        long before = destination.CanSeek ? destination.Position : 0;
+        var counting = new CountingStream(destination);
+        await body.CopyToAsync(counting, 1024 * 1024, cancellationToken).ConfigureAwait(false);
+        return destination.CanSeek ? destination.Position - before : counting.Written;
+    }
+
+    /// <summary>Deletes a blob (index layers only; other layer types answer 403).</summary>
+    /// <param name="layerId">The layer.</param>
+    /// <param name="dataHandle">The data handle.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the service accepted the deletion.</returns>
+    /// <exception cref="ArgumentException">An argument is invalid.</exception>
+    /// <exception cref="PartUploadException">The service failed.</exception>
+    public virtual Task DeleteAsync(string layerId, string dataHandle, CancellationToken cancellationToken = default)
+    {
+        UploadValidation.ValidateLayerId(layerId, nameof(layerId));
+        UploadValidation.ValidateDataHandle(dataHandle, _options.MaxDataHandleLength, nameof(dataHandle));
+        return _protocol.DeleteAsync(CreateEndpoint(), layerId, dataHandle, _options.BillingTag, cancellationToken);
+    }
+
+    private async Task<PartUploadResult> RunAsync(PartSource source, PartUploadOptions options, CancellationToken cancellationToken)
+    {
+        var request = new UploadRequest(options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, options.ForceMultipart, options.WholeBlobDigests, options.Progress);
+        var run = new UploadRun(_protocol, _pipeline, _options, _logger, CreateEndpoint(), request, source, Diagnostics);
+        return await run.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private BlobEndpoint CreateEndpoint() => new(_options.BaseUrl!, _tokenSource);
+
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long Written { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            inner.Write(buffer, offset, count);
+            Written += count;
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            Written += buffer.Length;
+        }
+    }
+}

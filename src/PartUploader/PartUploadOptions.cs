@@ -1,0 +1,34 @@
+namespace PartUploader;
+
+/// <summary>What to upload where: the per-call options of <see cref="PartUploadClient.UploadAsync(Stream, PartUploadOptions, CancellationToken)"/>.</summary>
+public sealed class PartUploadOptions
+{
+    /// <summary>Gets or sets the layer to upload into.</summary>
+    public required string LayerId { get; set; }
+
+    /// <summary>Gets or sets the data handle of the new blob: <c>[0-9A-Za-z.-]</c>, unique in the layer and never reusable.</summary>
+    public required string DataHandle { get; set; }
+
+    /// <summary>Gets or sets the content type; it must equal the layer's.</summary>
+    /// <value>The default value is <c>application/octet-stream</c>.</value>
+    public string ContentType { get; set; } = "application/octet-stream";
+
+    /// <summary>Gets or sets the content encoding declared at start (for example <c>gzip</c>), or null for none.</summary>
+    /// <value>The default value is null.</value>
+    public string? ContentEncoding { get; set; }
+
+    /// <summary>Gets or sets whether a multipart upload is used even below <see cref="PartUploadClientOptions.SingleShotThreshold"/>.</summary>
+    /// <value>The default value is false.</value>
+    public bool ForceMultipart { get; set; }
+
+    /// <summary>Gets or sets the whole-blob digests to compute in the same read pass, besides the CRC-32C.</summary>
+    /// <value>The default value is <see cref="WholeBlobDigests.None"/>.</value>
+    public WholeBlobDigests WholeBlobDigests { get; set; }
+
+    /// <summary>Gets or sets where progress is reported: cumulative, monotonic, at most about ten times a second, never after the call returns.</summary>
+    /// <value>The default value is null.</value>
+    public IProgress<UploadProgress>? Progress { get; set; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"PartUploadOptions(LayerId={LayerId}, DataHandle={DataHandle}, ContentType={ContentType})";
+}

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace PartUploader.Internal.Protocol;
+
+/// <summary>
+/// Turns Refit's placeholder URLs into the real targets, adds the bearer token for the trusted
+/// host only, refreshes it once on 401 (except for part uploads), and follows storage redirects
+/// without the token.
+/// </summary>
+/// <remarks>
+/// Link hrefs are used exactly as the service gave them: an absolute href as is, a host-relative
+/// one resolved against the base URL's origin (spec 2.1). A target on any other host than the base
+/// URL's is refused before a byte is sent, so the token never leaves the trusted host. This handler
+/// never re-sends a part upload: a part's retry must take a fresh number (spec 2.2, 5).
+/// </remarks>
+internal sealed class BlobEndpointHandler : DelegatingHandler
+{
+    private const int MaxRedirects = 5;
+
+    public BlobEndpointHandler(HttpMessageHandler innerHandler)
+        : base(innerHandler)
+    {
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(RequestProperties.EndpointKey, out BlobEndpoint? endpoint) || endpoint is null)
+        {
+            throw new InvalidOperationException("A blob request was sent without its endpoint.");
+        }
+
+        request.RequestUri = ResolveTarget(request, endpoint);
+        EnsureTrusted(request.RequestUri, endpoint.BaseUrl);
+
+        AccessToken token = await endpoint.Tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+        HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+
+        if (response.StatusCode == HttpStatusCode.Unauthorized && endpoint.ResendOnUnauthorized)
+        {
+            response.Dispose();
+            token = await endpoint.Tokens.GetTokenAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false);
+            HttpRequestMessage again = Clone(request, request.RequestUri);
+            again.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+            response = await base.SendAsync(again, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await FollowRedirectsAsync(request, response, endpoint, token, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resolves a link href (absolute, or host-relative against the base URL's origin) or a base-relative route.</summary>
+    internal static Uri ResolveTarget(HttpRequestMessage request, BlobEndpoint endpoint)
+    {
+        Uri placeholder = request.RequestUri ?? throw new InvalidOperationException("A blob request has no URI.");
+        string query = placeholder.IsAbsoluteUri ? placeholder.Query : string.Empty;
+
+        if (request.Options.TryGetValue(RequestProperties.LinkKey, out BlobLinkTarget? link) && link is not null)
+        {
+            request.Method = new HttpMethod(link.Method.ToUpperInvariant());
+            Uri href = ResolveHref(link.Href, endpoint.BaseUrl);
+            return AppendQuery(href, query);
+        }
+
+        string relative = placeholder.IsAbsoluteUri ? placeholder.AbsolutePath : placeholder.OriginalString;
+        string basePath = endpoint.BaseUrl.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/');
+        return new Uri(basePath + relative + query, UriKind.Absolute);
+    }
+
+    /// <summary>Resolves an href as the service gave it: absolute as is, host-relative against the base URL's origin.</summary>
+    internal static Uri ResolveHref(string href, Uri baseUrl)
+    {
+        if (Uri.TryCreate(href, UriKind.Absolute, out Uri? absolute) && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps))
+        {
+            return absolute;
+        }
+
+        if (href.StartsWith('/') && !href.StartsWith("//", StringComparison.Ordinal))
+        {
+            return new Uri(baseUrl.GetLeftPart(UriPartial.Authority) + href, UriKind.Absolute);
+        }
+
+        throw new PartUploadException("The service returned a link that is neither absolute nor host-relative.")
+        {
+            ErrorCode = "InvalidLink",
+            Operation = "ResolveLink",
+        };
+    }
+
+    private static Uri AppendQuery(Uri href, string query)
+    {
+        if (string.IsNullOrEmpty(query) || query == "?")
+        {
+            return href;
+        }
+
+        string extra = query.TrimStart('?');
+        string existing = href.Query;
+        string combined = string.IsNullOrEmpty(existing) || existing == "?" ? "?" + extra : existing + "&" + extra;
+        var builder = new UriBuilder(href) { Query = combined.TrimStart('?') };
+        return builder.Uri;
+    }
+
+    private static void EnsureTrusted(Uri target, Uri baseUrl)
+    {
+        if (!IsSameOrigin(target, baseUrl))
+        {
+            throw new PartUploadException("The service pointed a request at another host than the blob base URL; it was not sent, so the access token stays on the trusted host.")
+            {
+                ErrorCode = "UntrustedHost",
+                Operation = "ResolveLink",
+            };
+        }
+    }
+
+    internal static bool IsSameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
+
+    private async Task<HttpResponseMessage> FollowRedirectsAsync(
+        HttpRequestMessage original,
+        HttpResponseMessage response,
+        BlobEndpoint endpoint,
+        AccessToken token,
+        CancellationToken cancellationToken)
+    {
+        for (int hop = 0; hop < MaxRedirects && IsRedirect(response.StatusCode) && original.Method == HttpMethod.Get; hop++)
+        {
+            Uri? location = response.Headers.Location;
+            if (location is null)
+            {
+                return response;
+            }
+
+            Uri current = original.RequestUri!;
+            Uri next = location.IsAbsoluteUri ? location : new Uri(current, location);
+            response.Dispose();
+
+            using var redirected = new HttpRequestMessage(HttpMethod.Get, next);
+            foreach (KeyValuePair<string, IEnumerable<string>> header in original.Headers)
+            {
+                if (!string.Equals(header.Key, "Authorization", StringComparison.OrdinalIgnoreCase))
+                {
+                    redirected.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+            }
+
+            // The token goes only to the blob host; a storage URL on another host gets none (spec 3).
+            if (IsSameOrigin(next, endpoint.BaseUrl))
+            {
+                redirected.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+            }
+
+            response = await base.SendAsync(redirected, cancellationToken).ConfigureAwait(false);
+            original.RequestUri = next;
+        }
+
+        return response;
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    internal static HttpRequestMessage Clone(HttpRequestMessage request, Uri target)
+    {
+        var clone = new HttpRequestMessage(request.Method, target)
+        {
+            Content = request.Content,
+            Version = request.Version,
+            VersionPolicy = request.VersionPolicy,
+        };
+        foreach (KeyValuePair<string, IEnumerable<string>> header in request.Headers)
+        {
+            clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        foreach (KeyValuePair<string, object?> option in request.Options)
+        {
+            ((IDictionary<string, object?>)clone.Options)[option.Key] = option.Value;
+        }
+
+        return clone;
+    }
+}
+
+/// <summary>The innermost handler: forwards each request to the transport <see cref="HttpClient"/> (from the caller or IHttpClientFactory).</summary>
+/// <remarks>An <see cref="HttpClient"/> sends a request message once only, so the transport gets a shallow copy.</remarks>
+internal sealed class TransportHandler(HttpClient transport) : HttpMessageHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        transport.SendAsync(BlobEndpointHandler.Clone(request, request.RequestUri!), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+}

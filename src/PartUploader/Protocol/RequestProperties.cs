@@ -1,0 +1,31 @@
+namespace PartUploader.Internal.Protocol;
+
+/// <summary>Keys of the request properties that carry the real target of a request to <see cref="BlobEndpointHandler"/>.</summary>
+internal static class RequestProperties
+{
+    public const string Endpoint = "PartUploader.Endpoint";
+    public const string Link = "PartUploader.Link";
+
+    /// <summary>The first path segment of link operations' placeholder routes.</summary>
+    public const string LinkPlaceholder = "_link";
+
+    /// <summary>The placeholder base address of the Refit client; no request is ever sent to it.</summary>
+    public static readonly Uri PlaceholderBaseAddress = new("http://blob-endpoint.invalid/");
+
+    public static readonly HttpRequestOptionsKey<BlobEndpoint> EndpointKey = new(Endpoint);
+    public static readonly HttpRequestOptionsKey<BlobLinkTarget> LinkKey = new(Link);
+}
+
+/// <summary>Where blob calls go and how they are authorized.</summary>
+/// <param name="BaseUrl">The catalog's blob v1 base URL, e.g. <c>https://host/blobstore/v1/catalogs/{hrn}</c>.</param>
+/// <param name="Tokens">The bearer token source; tokens are sent only to <paramref name="BaseUrl"/>'s host.</param>
+/// <param name="ResendOnUnauthorized">True to refresh the token and re-send once on 401; false for part uploads, whose retry must take a fresh number.</param>
+internal sealed record BlobEndpoint(Uri BaseUrl, AccessTokenSource Tokens, bool ResendOnUnauthorized = true)
+{
+    public BlobEndpoint ForPartUploads() => this with { ResendOnUnauthorized = false };
+}
+
+/// <summary>A link from the start response, kept as given (spec 2.1).</summary>
+/// <param name="Href">The href, absolute or host-relative.</param>
+/// <param name="Method">The link's method.</param>
+internal sealed record BlobLinkTarget(string Href, string Method);

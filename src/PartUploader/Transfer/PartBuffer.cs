@@ -1,0 +1,85 @@
+namespace PartUploader.Internal.Transfer;
+
+/// <summary>One part's bytes in pooled segments; disposing returns the segments to the pool exactly once.</summary>
+internal sealed class PartBuffer : IDisposable
+{
+    private readonly SegmentPool _pool;
+    private byte[][]? _segments;
+
+    public PartBuffer(SegmentPool pool, byte[][] segments, long capacity)
+    {
+        _pool = pool;
+        _segments = segments;
+        Capacity = capacity;
+    }
+
+    /// <summary>Gets the most bytes this buffer holds.</summary>
+    public long Capacity { get; }
+
+    /// <summary>Gets or sets how many bytes it holds.</summary>
+    public long Length { get; set; }
+
+    private byte[][] Segments => _segments ?? throw new ObjectDisposedException(nameof(PartBuffer));
+
+    /// <summary>The memory regions covering <paramref name="length"/> bytes from <paramref name="start"/>, for vectored reads.</summary>
+    public List<Memory<byte>> Regions(long start, long length)
+    {
+        var regions = new List<Memory<byte>>(SegmentPool.SegmentsFor(length) + 1);
+        long end = start + length;
+        long position = start;
+        while (position < end)
+        {
+            int index = (int)(position / SegmentPool.SegmentSize);
+            int offset = (int)(position % SegmentPool.SegmentSize);
+            int count = (int)Math.Min(SegmentPool.SegmentSize - offset, end - position);
+            regions.Add(Segments[index].AsMemory(offset, count));
+            position += count;
+        }
+
+        return regions;
+    }
+
+    /// <summary>Calls <paramref name="action"/> for each filled region, in order.</summary>
+    public void ForEachSpan(Action<ReadOnlySpan<byte>> action)
+    {
+        long remaining = Length;
+        foreach (byte[] segment in Segments)
+        {
+            if (remaining <= 0)
+            {
+                break;
+            }
+
+            int count = (int)Math.Min(segment.Length, remaining);
+            action(segment.AsSpan(0, count));
+            remaining -= count;
+        }
+    }
+
+    /// <summary>Writes the filled bytes to <paramref name="destination"/>, reporting each written chunk.</summary>
+    public async Task WriteToAsync(Stream destination, Action<int>? written, CancellationToken cancellationToken)
+    {
+        long remaining = Length;
+        foreach (byte[] segment in Segments)
+        {
+            if (remaining <= 0)
+            {
+                break;
+            }
+
+            int count = (int)Math.Min(segment.Length, remaining);
+            await destination.WriteAsync(segment.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+            written?.Invoke(count);
+            remaining -= count;
+        }
+    }
+
+    public void Dispose()
+    {
+        byte[][]? segments = Interlocked.Exchange(ref _segments, null);
+        if (segments is not null)
+        {
+            _pool.Return(segments);
+        }
+    }
+}

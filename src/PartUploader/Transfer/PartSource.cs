@@ -1,0 +1,187 @@
+using Microsoft.Win32.SafeHandles;
+using PartUploader.Internal.Hashing;
+
+namespace PartUploader.Internal.Transfer;
+
+/// <summary>Where part bytes come from: a file (positional reads, in parallel), a seekable stream, or a non-seekable stream.</summary>
+internal abstract class PartSource : IDisposable
+{
+    /// <summary>Gets the bytes to upload, or null when unknown (a non-seekable stream).</summary>
+    public abstract long? Length { get; }
+
+    /// <summary>Gets whether parts may be read at the same time by their senders (positional reads, no shared position).</summary>
+    public abstract bool ReadsInParallel { get; }
+
+    /// <summary>Gets whether a part can be read again (to tell a changed source from a corrupted transfer).</summary>
+    public abstract bool CanReread { get; }
+
+    /// <summary>Fills <paramref name="buffer"/> with up to <paramref name="length"/> bytes at <paramref name="offset"/>, hashing them; returns the bytes read (fewer only at the end).</summary>
+    public abstract ValueTask<long> ReadAsync(long offset, PartBuffer buffer, long length, PartHasher hasher, CancellationToken cancellationToken);
+
+    /// <summary>Reads <paramref name="length"/> bytes at <paramref name="offset"/> again and returns their CRC-32C (only when <see cref="CanReread"/>).</summary>
+    public async ValueTask<uint> ComputeCrc32CAsync(long offset, long length, CancellationToken cancellationToken)
+    {
+        var pool = new SegmentPool(SegmentPool.SegmentSize);
+        using PartHasher hasher = new(DigestAlgorithm.None);
+        long done = 0;
+        while (done < length)
+        {
+            using PartBuffer scratch = await pool.RentAsync(SegmentPool.SegmentSize, cancellationToken).ConfigureAwait(false);
+            long chunk = Math.Min(SegmentPool.SegmentSize, length - done);
+            long read = await ReadAsync(offset + done, scratch, chunk, hasher, cancellationToken).ConfigureAwait(false);
+            if (read <= 0)
+            {
+                break;
+            }
+
+            done += read;
+        }
+
+        return hasher.Finish().Crc32C;
+    }
+
+    public virtual void Dispose()
+    {
+    }
+
+    protected static void Hash(PartBuffer buffer, PartHasher hasher) => buffer.ForEachSpan(hasher.Append);
+}
+
+/// <summary>A file read with positional reads through one handle: no shared position, safe in parallel.</summary>
+internal sealed class FileSource : PartSource
+{
+    private const int ReadChunk = 1024 * 1024;
+    private readonly SafeFileHandle _handle;
+    private readonly long _length;
+
+    private FileSource(SafeFileHandle handle, long length)
+    {
+        _handle = handle;
+        _length = length;
+    }
+
+    public override long? Length => _length;
+
+    public override bool ReadsInParallel => true;
+
+    public override bool CanReread => true;
+
+    public static FileSource Open(string path)
+    {
+        SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        try
+        {
+            return new FileSource(handle, RandomAccess.GetLength(handle));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    public override async ValueTask<long> ReadAsync(long offset, PartBuffer buffer, long length, PartHasher hasher, CancellationToken cancellationToken)
+    {
+        long done = 0;
+        while (done < length)
+        {
+            long chunk = Math.Min(ReadChunk, length - done);
+            long read = await RandomAccess.ReadAsync(_handle, buffer.Regions(done, chunk), offset + done, cancellationToken).ConfigureAwait(false);
+            if (read <= 0)
+            {
+                break;
+            }
+
+            done += read;
+        }
+
+        buffer.Length = done;
+        Hash(buffer, hasher);
+        return done;
+    }
+
+    public override void Dispose()
+    {
+        _handle.Dispose();
+        base.Dispose();
+    }
+}
+
+/// <summary>A caller's stream, read by one reader from its position at the start; never disposed here.</summary>
+internal sealed class StreamSource : PartSource
+{
+    private readonly Stream _stream;
+    private readonly long _origin;
+    private readonly long? _length;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _position;
+
+    public StreamSource(Stream stream)
+    {
+        _stream = stream;
+        if (stream.CanSeek)
+        {
+            _origin = stream.Position;
+            _length = Math.Max(0, stream.Length - _origin);
+        }
+    }
+
+    public override long? Length => _length;
+
+    public override bool ReadsInParallel => false;
+
+    public override bool CanReread => _stream.CanSeek;
+
+    public override async ValueTask<long> ReadAsync(long offset, PartBuffer buffer, long length, PartHasher hasher, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_stream.CanSeek)
+            {
+                _stream.Position = _origin + offset;
+            }
+            else if (offset != _position)
+            {
+                throw new InvalidOperationException("A non-seekable stream can only be read in order.");
+            }
+
+            long done = 0;
+            foreach (Memory<byte> region in buffer.Regions(0, length))
+            {
+                int filled = 0;
+                while (filled < region.Length)
+                {
+                    int read = await _stream.ReadAsync(region[filled..], cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    filled += read;
+                }
+
+                done += filled;
+                if (filled < region.Length)
+                {
+                    break;
+                }
+            }
+
+            buffer.Length = done;
+            _position = offset + done;
+            Hash(buffer, hasher);
+            return done;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
+    }
+}

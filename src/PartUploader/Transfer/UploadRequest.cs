@@ -1,0 +1,40 @@
+namespace PartUploader.Internal.Transfer;
+
+/// <summary>Everything one upload call needs, validated, in one immutable value.</summary>
+internal sealed record UploadRequest(
+    string LayerId,
+    string DataHandle,
+    string ContentType,
+    string? ContentEncoding,
+    bool ForceMultipart,
+    WholeBlobDigests WholeBlobDigests,
+    IProgress<UploadProgress>? Progress);
+
+/// <summary>Observations of a transfer for tests and benchmarks: peak parts in flight and the buffer pool.</summary>
+internal sealed class TransferDiagnostics
+{
+    private int _inFlight;
+    private int _peakInFlight;
+
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    public SegmentPool? Pool { get; set; }
+
+    public void Enter()
+    {
+        int now = Interlocked.Increment(ref _inFlight);
+        int peak = Volatile.Read(ref _peakInFlight);
+        while (now > peak)
+        {
+            int seen = Interlocked.CompareExchange(ref _peakInFlight, now, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+
+            peak = seen;
+        }
+    }
+
+    public void Exit() => Interlocked.Decrement(ref _inFlight);
+}

@@ -1,0 +1,332 @@
+using System.Globalization;
+using System.Net;
+using PartUploader.Internal.Diagnostics;
+using PartUploader.Internal.Hashing;
+using PartUploader.Internal.Protocol;
+using PartUploader.Internal.Resilience;
+
+namespace PartUploader.Internal.Transfer;
+
+/// <summary>Start, complete, status polling, read-back verification, cancellation, single PUT.</summary>
+internal sealed partial class UploadRun
+{
+    private static readonly TimeSpan s_firstPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_maxPoll = TimeSpan.FromSeconds(2);
+
+    private async Task StartMultipartAsync(CancellationToken token)
+    {
+        MultipartUpload? upload = null;
+        await ExecuteAsync(BlobProtocol.OpStart, async attemptToken =>
+        {
+            try
+            {
+                upload = await _protocol.StartAsync(
+                    _endpoint, _request.LayerId, _request.DataHandle, _request.ContentType, _request.ContentEncoding, _options.BillingTag, attemptToken).ConfigureAwait(false);
+            }
+            catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != "MalformedResponse")
+            {
+                throw new AttemptFailedException(BlobProtocol.OpStart, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, null), null);
+            }
+        }, token).ConfigureAwait(false);
+        _upload = upload;
+        Log.MultipartStarted(_logger, UploadId, _request.DataHandle);
+    }
+
+    private async Task CompleteAsync(IReadOnlyList<CompletedPart> parts, CancellationToken token)
+    {
+        int attempts = 0;
+        await ExecuteAsync(BlobProtocol.OpComplete, async attemptToken =>
+        {
+            attempts++;
+            try
+            {
+                await _protocol.CompleteAsync(_endpoint, _upload!, parts, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
+            }
+            catch (BlobAlreadyExistsException) when (attempts > 1)
+            {
+                // An earlier attempt whose answer was lost may have completed the upload: the status tells.
+                string status = await _protocol.GetStatusAsync(_endpoint, _upload!, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
+                if (status is not ("completed" or "processing"))
+                {
+                    throw;
+                }
+            }
+            catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status))
+            {
+                throw new AttemptFailedException(BlobProtocol.OpComplete, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, null), null);
+            }
+        }, token).ConfigureAwait(false);
+    }
+
+    /// <summary>Polls the status link with bounded backoff until <c>completed</c> (spec 2.4, 4.6).</summary>
+    private async Task WaitForCompletedAsync(CancellationToken token)
+    {
+        long deadline = _time.GetTimestamp();
+        TimeSpan delay = s_firstPoll;
+        while (true)
+        {
+            string status = string.Empty;
+            await ExecuteAsync(BlobProtocol.OpStatus, async attemptToken =>
+            {
+                try
+                {
+                    status = await _protocol.GetStatusAsync(_endpoint, _upload!, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
+                }
+                catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status))
+                {
+                    throw new AttemptFailedException(BlobProtocol.OpStatus, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, null), null);
+                }
+            }, token).ConfigureAwait(false);
+
+            Log.StatusPolled(_logger, UploadId, status);
+            if (string.Equals(status, "completed", StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+
+            if (string.Equals(status, "failed", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new PartUploadException(PartUploadException.FormatMessage(
+                    "The service reported the upload failed after the complete call", BlobProtocol.OpStatus, 200, "UploadFailed", dataHandle: _request.DataHandle))
+                {
+                    Status = 200,
+                    ErrorCode = "UploadFailed",
+                    Operation = BlobProtocol.OpStatus,
+                    DataHandle = _request.DataHandle,
+                    UploadId = UploadId,
+                };
+            }
+
+            if (_time.GetElapsedTime(deadline) >= _options.CompletionTimeout)
+            {
+                throw new PartUploadException(PartUploadException.FormatMessage(
+                    string.Create(CultureInfo.InvariantCulture, $"The upload was still '{status}' after {_options.CompletionTimeout}"),
+                    BlobProtocol.OpStatus, 200, "CompletionTimeout", dataHandle: _request.DataHandle))
+                {
+                    Status = 200,
+                    ErrorCode = "CompletionTimeout",
+                    Operation = BlobProtocol.OpStatus,
+                    DataHandle = _request.DataHandle,
+                    UploadId = UploadId,
+                };
+            }
+
+            await Task.Delay(delay, _time, token).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, s_maxPoll.Ticks));
+        }
+    }
+
+    /// <summary>Reads back retried parts (and everything, when asked) and compares CRC-32C: the misplacement check of spec 5.</summary>
+    private async Task<int> VerifyAsync(IReadOnlyList<PartRecord> parts, long totalBytes, SegmentPool pool, CancellationToken token)
+    {
+        var ranges = new List<(long Offset, long Length, uint Crc)>();
+        if (_options.VerifyFullReadBack)
+        {
+            if (totalBytes > 0)
+            {
+                ranges.Add((0, totalBytes, CombineCrc(parts)));
+            }
+        }
+        else if (_options.VerifyRetriedParts)
+        {
+            ranges.AddRange(parts.Where(p => p.Retried && p.Length > 0).Select(p => (p.Offset, p.Length, p.Crc32C)));
+        }
+
+        foreach ((long offset, long length, uint expected) in ranges)
+        {
+            uint actual = 0;
+            long read = 0;
+            await ExecuteAsync(BlobProtocol.OpGet, async attemptToken =>
+            {
+                (actual, read) = await ReadRangeCrcAsync(offset, length, pool, attemptToken).ConfigureAwait(false);
+            }, token).ConfigureAwait(false);
+
+            if (actual != expected || read != length)
+            {
+                throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"The stored blob differs from the source at bytes {offset}-{offset + length - 1}: the service may assemble parts by number, not by list order; use PartNumbering.Reserved"),
+                    BlobProtocol.OpGet, 206, "ReadBackMismatch", dataHandle: _request.DataHandle))
+                {
+                    Status = 206,
+                    ErrorCode = "ReadBackMismatch",
+                    Operation = BlobProtocol.OpGet,
+                    DataHandle = _request.DataHandle,
+                    UploadId = UploadId,
+                    Offset = offset,
+                };
+            }
+
+            Log.RangeVerified(_logger, UploadId, length, offset);
+        }
+
+        return ranges.Count;
+    }
+
+    private async Task<(uint Crc, long Read)> ReadRangeCrcAsync(long offset, long length, SegmentPool pool, CancellationToken token)
+    {
+        string range = string.Create(CultureInfo.InvariantCulture, $"bytes={offset}-{offset + length - 1}");
+        using HttpResponseMessage response = await _protocol.GetAsync(_endpoint, _request.LayerId, _request.DataHandle, range, _options.BillingTag, token).ConfigureAwait(false);
+        Stream body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        await using System.Runtime.CompilerServices.ConfiguredAsyncDisposable bodyScope = body.ConfigureAwait(false);
+        using PartBuffer scratch = await pool.RentAsync(SegmentPool.SegmentSize, token).ConfigureAwait(false);
+        Memory<byte> memory = scratch.Regions(0, SegmentPool.SegmentSize)[0];
+        long skip = response.StatusCode == HttpStatusCode.PartialContent ? 0 : offset;
+        var crc = Crc32C.CreateIncremental();
+        long read = 0;
+        while (read < length)
+        {
+            int n = await body.ReadAsync(memory, token).ConfigureAwait(false);
+            if (n == 0)
+            {
+                break;
+            }
+
+            ReadOnlyMemory<byte> chunk = memory[..n];
+            if (skip > 0)
+            {
+                int dropped = (int)Math.Min(skip, n);
+                skip -= dropped;
+                chunk = chunk[dropped..];
+            }
+
+            int take = (int)Math.Min(chunk.Length, length - read);
+            crc.Append(chunk.Span[..take]);
+            read += take;
+        }
+
+        return (crc.GetCurrentHashAsUInt32(), read);
+    }
+
+    /// <summary>Cancels the multipart upload on the server with a token of its own (spec 4.7); a failure is logged and attached, never thrown over the original error.</summary>
+    private async Task CancelOnServerAsync(Exception original)
+    {
+        if (_upload is null)
+        {
+            return;
+        }
+
+        Log.UploadFailed(_logger, original, UploadId, _request.DataHandle);
+        using var timeout = new CancellationTokenSource(_options.CancelTimeout, _time);
+        try
+        {
+            await ExecuteAsync(BlobProtocol.OpCancel, async attemptToken =>
+            {
+                try
+                {
+                    await _protocol.CancelAsync(_endpoint, _upload, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
+                }
+                catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status))
+                {
+                    throw new AttemptFailedException(BlobProtocol.OpCancel, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, null), null);
+                }
+            }, timeout.Token).ConfigureAwait(false);
+            Log.UploadCancelled(_logger, UploadId, _request.DataHandle);
+        }
+        catch (Exception ex) when (ex is PartUploadException or OperationCanceledException or HttpRequestException)
+        {
+            Log.CancelFailed(_logger, ex, UploadId, _request.DataHandle);
+            original.Data["PartUploader.CancelError"] = ex.Message;
+        }
+    }
+
+    /// <summary>One PUT for a small blob (spec 3), retried on transient failures like a part.</summary>
+    private async Task<PartUploadResult> SinglePutAsync(PartBuffer? prefilled, long length, CancellationToken token)
+    {
+        Log.UploadStarting(_logger, _request.DataHandle, _request.LayerId, length, 0, multipart: false);
+        _progress = new ProgressTracker(_request.Progress, _time, length, 1);
+        SegmentPool? pool = null;
+        PartBuffer buffer;
+        PartDigest digest = default;
+        (string? Md5, string? Sha1, string? Sha256) blobDigests;
+        if (prefilled is not null)
+        {
+            buffer = prefilled;
+            digest = _table.Snapshot()[0] is { } first ? new PartDigest(first.Crc32C, first.DigestHeader) : default;
+            blobDigests = default;
+        }
+        else
+        {
+            pool = new SegmentPool(Math.Max(SegmentPool.SegmentSize, (long)SegmentPool.SegmentsFor(length) * SegmentPool.SegmentSize));
+            if (_diagnostics is not null)
+            {
+                _diagnostics.Pool = pool;
+            }
+
+            buffer = await pool.RentAsync(Math.Max(length, 1), token).ConfigureAwait(false);
+            blobDigests = default;
+        }
+
+        using (buffer)
+        using (var wholeHasher = new OrderedBlobHasher(_request.WholeBlobDigests))
+        {
+            if (prefilled is null)
+            {
+                (long read, digest) = await ReadPartAsync(0, 0, buffer, length, wholeHasher, token).ConfigureAwait(false);
+                if (read < length)
+                {
+                    throw SourceTooShort(read, length);
+                }
+            }
+            else
+            {
+                await wholeHasher.AppendAsync(0, buffer, token).ConfigureAwait(false);
+            }
+
+            blobDigests = wholeHasher.Finish();
+            long maxSent = 0;
+            await ExecuteAsync(BlobProtocol.OpPut, async attemptToken =>
+            {
+                long sent = 0;
+                using var content = new PartContent(buffer, _request.ContentType, written =>
+                {
+                    sent += written;
+                    if (sent > maxSent)
+                    {
+                        _progress.AddSent(sent - maxSent);
+                        maxSent = sent;
+                    }
+                });
+                if (!string.IsNullOrEmpty(_request.ContentEncoding))
+                {
+                    content.Headers.ContentEncoding.Add(_request.ContentEncoding);
+                }
+
+                PartAttemptResult result = await _protocol.PutAsync(_endpoint, _request.LayerId, _request.DataHandle, content, digest.HeaderValue, _options.BillingTag, attemptToken).ConfigureAwait(false);
+                if (result.Status is >= 200 and <= 299)
+                {
+                    return;
+                }
+
+                if (result.Error.IsTransient)
+                {
+                    _progress.AddRetry();
+                    throw new AttemptFailedException(BlobProtocol.OpPut, result.Error, null);
+                }
+
+                throw BlobProtocol.CreateException(BlobProtocol.OpPut, result.Error, _request.DataHandle, null, null);
+            }, token).ConfigureAwait(false);
+        }
+
+        _progress.AddAcknowledged(length);
+        TimeSpan elapsed = _time.GetElapsedTime(_started);
+        _progress.Close(report: true);
+        Log.SinglePutCompleted(_logger, _request.DataHandle, length, (long)elapsed.TotalMilliseconds);
+        return new PartUploadResult
+        {
+            DataHandle = _request.DataHandle,
+            Size = length,
+            Multipart = false,
+            PartSize = 0,
+            PartCount = 1,
+            PartNumbers = [],
+            Retries = _progress.Retries,
+            Crc32C = digest.Crc32C,
+            Md5 = blobDigests.Md5,
+            Sha1 = blobDigests.Sha1,
+            Sha256 = blobDigests.Sha256,
+            VerifiedRanges = 0,
+            Elapsed = elapsed,
+        };
+    }
+}

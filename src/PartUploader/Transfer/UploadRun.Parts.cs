@@ -1,0 +1,239 @@
+using System.Globalization;
+using PartUploader.Internal.Diagnostics;
+using PartUploader.Internal.Hashing;
+using PartUploader.Internal.Protocol;
+using PartUploader.Internal.Resilience;
+using Polly;
+using Polly.Timeout;
+
+namespace PartUploader.Internal.Transfer;
+
+/// <summary>Sending parts: the attempt loop, fresh numbers, digest re-checks.</summary>
+internal sealed partial class UploadRun
+{
+    private async Task SendPartAsync(
+        PartRecord part,
+        PartBuffer buffer,
+        int firstNumber,
+        PartNumberAllocator numbers,
+        OrderedBlobHasher blobHasher,
+        SemaphoreSlim slots,
+        CancellationTokenSource linked)
+    {
+        CancellationToken token = linked.Token;
+        _diagnostics?.Enter();
+        try
+        {
+            if (_source.ReadsInParallel)
+            {
+                (long read, PartDigest digest) = await ReadPartAsync(part.Index, part.Offset, buffer, part.Length, blobHasher, token).ConfigureAwait(false);
+                if (read < part.Length)
+                {
+                    throw SourceTooShort(part.Offset + read, _source.Length ?? 0);
+                }
+
+                _table.SetData(part, read, digest.Crc32C, digest.HeaderValue);
+            }
+
+            await SendWithRetriesAsync(part, buffer, firstNumber, numbers, token).ConfigureAwait(false);
+            _progress.AddAcknowledged(part.Length);
+        }
+        catch (Exception ex)
+        {
+            Fail(ex, linked);
+        }
+        finally
+        {
+            _diagnostics?.Exit();
+            buffer.Dispose();
+            slots.Release();
+        }
+    }
+
+    private async Task SendWithRetriesAsync(PartRecord part, PartBuffer buffer, int firstNumber, PartNumberAllocator numbers, CancellationToken token)
+    {
+        var state = new PartAttemptState();
+        await ExecuteAsync(BlobProtocol.OpUploadPart, async attemptToken =>
+        {
+            int attempt = state.Attempts++;
+            int number = attempt == 0 ? firstNumber : numbers.Next(part.Index, attempt) ?? throw NumbersExhausted(part.Index);
+            if (attempt > 0)
+            {
+                _progress.AddRetry();
+            }
+
+            _table.RecordAttempt(part, number);
+            Log.PartSending(_logger, UploadId, number, part.Length, attempt + 1);
+            long started = _time.GetTimestamp();
+            long sentThisAttempt = 0;
+            using var content = new PartContent(buffer, _request.ContentType, written =>
+            {
+                lock (state)
+                {
+                    sentThisAttempt += written;
+                    if (sentThisAttempt > state.MaxSent)
+                    {
+                        _progress.AddSent(sentThisAttempt - state.MaxSent);
+                        state.MaxSent = sentThisAttempt;
+                    }
+                }
+            });
+
+            PartAttemptResult result = await _protocol.UploadPartAsync(
+                _partEndpoint, _upload!, number, content, part.DigestHeader, _options.BillingTag, attemptToken).ConfigureAwait(false);
+
+            if (result.Succeeded)
+            {
+                _table.Acknowledge(part, number, result.ETag!);
+                long elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+                Log.PartAcknowledged(_logger, UploadId, number, elapsedMs);
+                return;
+            }
+
+            if (result.Status is >= 200 and <= 299)
+            {
+                throw new PartUploadException(PartUploadException.FormatMessage(
+                    "The service acknowledged a part without an ETag, so the upload cannot be completed", BlobProtocol.OpUploadPart, result.Status,
+                    dataHandle: _request.DataHandle, partNumber: number))
+                {
+                    Status = result.Status,
+                    ErrorCode = "MissingETag",
+                    Operation = BlobProtocol.OpUploadPart,
+                    DataHandle = _request.DataHandle,
+                    UploadId = UploadId,
+                    PartNumber = number,
+                };
+            }
+
+            if (result.Status == 401 && !state.TokenRefreshed)
+            {
+                // One refresh, then a retry under a fresh number (spec 2.2: never the same number twice).
+                state.TokenRefreshed = true;
+                await _endpoint.Tokens.GetTokenAsync(forceRefresh: true, attemptToken).ConfigureAwait(false);
+                throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
+            }
+
+            if (result.Status == 400 && part.DigestHeader is not null)
+            {
+                if (_source.CanReread)
+                {
+                    uint again = await _source.ComputeCrc32CAsync(part.Offset, part.Length, attemptToken).ConfigureAwait(false);
+                    if (again != part.Crc32C)
+                    {
+                        throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
+                            "The source changed while it was uploaded: a part read again has another digest", BlobProtocol.OpUploadPart, result.Status,
+                            dataHandle: _request.DataHandle, partNumber: number))
+                        {
+                            Status = result.Status,
+                            ErrorCode = "SourceChanged",
+                            Operation = BlobProtocol.OpUploadPart,
+                            DataHandle = _request.DataHandle,
+                            UploadId = UploadId,
+                            PartNumber = number,
+                            Offset = part.Offset,
+                        };
+                    }
+                }
+
+                if (!state.DigestRetried)
+                {
+                    // The bytes we hold are what we read: a mismatch was corruption in transit. Once.
+                    state.DigestRetried = true;
+                    throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
+                }
+
+                throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
+                    "The service rejected the part twice (400: digest mismatch or bad parameters)", BlobProtocol.OpUploadPart, result.Status,
+                    result.Error.Code, result.Error.Title, result.Error.CorrelationId, _request.DataHandle, number))
+                {
+                    Status = result.Status,
+                    ErrorCode = result.Error.Code ?? "DigestRejected",
+                    ErrorTitle = result.Error.Title,
+                    CorrelationId = result.Error.CorrelationId,
+                    Operation = BlobProtocol.OpUploadPart,
+                    DataHandle = _request.DataHandle,
+                    UploadId = UploadId,
+                    PartNumber = number,
+                    Offset = part.Offset,
+                };
+            }
+
+            if (result.Error.IsTransient)
+            {
+                throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
+            }
+
+            throw BlobProtocol.CreateException(BlobProtocol.OpUploadPart, result.Error, _request.DataHandle, UploadId, number);
+        }, token).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one operation through the pipeline and turns whatever escapes it into the exception family.</summary>
+    private async Task ExecuteAsync(string operation, Func<CancellationToken, Task> attempt, CancellationToken token)
+    {
+        ResilienceContext context = ResilienceContextPool.Shared.Get(operation, token);
+        context.Properties.Set(UploadPipeline.BudgetKey, _budget);
+        context.Properties.Set(UploadPipeline.OperationKey, operation);
+        try
+        {
+            await _pipeline.ExecuteAsync(
+                static async (ctx, state) => await state(ctx.CancellationToken).ConfigureAwait(false),
+                context,
+                attempt).ConfigureAwait(false);
+        }
+        catch (AttemptFailedException ex)
+        {
+            throw new PartUploadException(PartUploadException.FormatMessage(
+                string.Create(CultureInfo.InvariantCulture, $"{operation} kept failing; the retries allowed ran out"), operation, ex.Error.Status,
+                ex.Error.Code, ex.Error.Title, ex.Error.CorrelationId, _request.DataHandle, ex.PartNumber))
+            {
+                Status = ex.Error.Status,
+                ErrorCode = ex.Error.Code,
+                ErrorTitle = ex.Error.Title,
+                CorrelationId = ex.Error.CorrelationId,
+                Operation = operation,
+                DataHandle = _request.DataHandle,
+                UploadId = _upload?.UploadId,
+                PartNumber = ex.PartNumber,
+            };
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new PartUploadException(
+                PartUploadException.FormatMessage($"{operation} timed out after {_options.Retry.AttemptTimeout}", operation, 0, "ClientTimeout", dataHandle: _request.DataHandle),
+                new TimeoutException(ex.Message))
+            {
+                ErrorCode = "ClientTimeout",
+                Operation = operation,
+                DataHandle = _request.DataHandle,
+                UploadId = _upload?.UploadId,
+            };
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && !token.IsCancellationRequested)
+        {
+            throw new PartUploadException(
+                PartUploadException.FormatMessage($"{operation} failed: the connection to the service failed", operation, 0, "NetworkError", dataHandle: _request.DataHandle),
+                ex is HttpRequestException ? ex : new HttpRequestException(ex.Message))
+            {
+                ErrorCode = "NetworkError",
+                Operation = operation,
+                DataHandle = _request.DataHandle,
+                UploadId = _upload?.UploadId,
+            };
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private sealed class PartAttemptState
+    {
+        public int Attempts { get; set; }
+
+        public long MaxSent { get; set; }
+
+        public bool TokenRefreshed { get; set; }
+
+        public bool DigestRetried { get; set; }
+    }
+}

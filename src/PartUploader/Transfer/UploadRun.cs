@@ -1,0 +1,348 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
+using PartUploader.Internal.Diagnostics;
+using PartUploader.Internal.Hashing;
+using PartUploader.Internal.Protocol;
+using PartUploader.Internal.Resilience;
+using Polly;
+
+namespace PartUploader.Internal.Transfer;
+
+/// <summary>
+/// One upload, from planning to the result: the engine of spec sections 2-5. Failure or
+/// cancellation at any point stops reading, drains the parts in flight, cancels the upload on the
+/// server with a token of its own, returns every buffer, and surfaces the original error.
+/// </summary>
+internal sealed partial class UploadRun
+{
+    private readonly BlobProtocol _protocol;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly PartUploadClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly BlobEndpoint _endpoint;
+    private readonly BlobEndpoint _partEndpoint;
+    private readonly UploadRequest _request;
+    private readonly PartSource _source;
+    private readonly TransferDiagnostics? _diagnostics;
+    private readonly RetryBudget _budget;
+    private readonly PartTable _table = new();
+    private readonly long _started;
+    private readonly object _failureGate = new();
+    private ProgressTracker _progress;
+    private MultipartUpload? _upload;
+    private ExceptionDispatchInfo? _failure;
+
+    public UploadRun(
+        BlobProtocol protocol,
+        ResiliencePipeline pipeline,
+        PartUploadClientOptions options,
+        ILogger logger,
+        BlobEndpoint endpoint,
+        UploadRequest request,
+        PartSource source,
+        TransferDiagnostics? diagnostics)
+    {
+        _protocol = protocol;
+        _pipeline = pipeline;
+        _options = options;
+        _logger = logger;
+        _time = protocol.TimeProvider;
+        _endpoint = endpoint;
+        _partEndpoint = endpoint.ForPartUploads();
+        _request = request;
+        _source = source;
+        _diagnostics = diagnostics;
+        _budget = new RetryBudget(options.Retry.RetryBudget);
+        _started = _time.GetTimestamp();
+        _progress = new ProgressTracker(request.Progress, _time, source.Length, null);
+    }
+
+    private string UploadId => _upload?.UploadId ?? "not-started";
+
+    public async Task<PartUploadResult> RunAsync(CancellationToken cancellationToken)
+    {
+        if (!_request.ForceMultipart && _source.Length is long length && length < _options.SingleShotThreshold)
+        {
+            return await SinglePutAsync(prefilled: null, length, cancellationToken).ConfigureAwait(false);
+        }
+
+        PartPlan plan = PartPlan.Create(_source.Length, _options.PartSize, _options.MaxBufferedBytes, _options.PartNumbering, _options.ReservedNumbersPerPart);
+        Log.UploadStarting(_logger, _request.DataHandle, _request.LayerId, _source.Length, plan.BaseSize, multipart: true);
+        _progress = new ProgressTracker(_request.Progress, _time, plan.TotalLength, plan.PartCount);
+        return await MultipartAsync(plan, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<PartUploadResult> MultipartAsync(PartPlan plan, CancellationToken callerToken)
+    {
+        var pool = new SegmentPool(_options.MaxBufferedBytes);
+        if (_diagnostics is not null)
+        {
+            _diagnostics.Pool = pool;
+        }
+
+        using var blobHasher = new OrderedBlobHasher(_request.WholeBlobDigests);
+        var numbers = new PartNumberAllocator(_options.PartNumbering, _options.ReservedNumbersPerPart);
+        int concurrency = (int)Math.Clamp(_options.MaxBufferedBytes / Math.Max(1, plan.BaseSize), 1, _options.MaxConcurrency);
+        using var slots = new SemaphoreSlim(concurrency, concurrency);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        CancellationToken token = linked.Token;
+        var workers = new List<Task>();
+        PartUploadResult? singlePut = null;
+
+        try
+        {
+            if (_source.ReadsInParallel)
+            {
+                await StartMultipartAsync(token).ConfigureAwait(false);
+            }
+
+            long offset = 0;
+            for (int index = 0; ; index++)
+            {
+                if (plan.PartCount is int count && index >= count)
+                {
+                    break;
+                }
+
+                long size = plan.SizeOf(index);
+                if (plan.TotalLength is long total)
+                {
+                    size = Math.Min(size, total - offset);
+                }
+
+                PartBuffer buffer = await pool.RentAsync(Math.Max(size, 1), token).ConfigureAwait(false);
+                try
+                {
+                    await slots.WaitAsync(token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    buffer.Dispose();
+                    throw;
+                }
+
+                bool handedOff = false;
+                try
+                {
+                    bool last = plan.PartCount is int n && index == n - 1;
+                    PartRecord part;
+                    if (_source.ReadsInParallel)
+                    {
+                        part = _table.Add(index, offset);
+                        part.Length = size;
+                    }
+                    else
+                    {
+                        (long read, PartDigest digest) = await ReadPartAsync(index, offset, buffer, size, blobHasher, token).ConfigureAwait(false);
+                        if (plan.TotalLength is null)
+                        {
+                            if (read == 0 && index > 0)
+                            {
+                                break;
+                            }
+
+                            last = read < size;
+                            EnsureWithinLimits(plan, index, offset + read, last);
+                        }
+                        else if (read < size)
+                        {
+                            throw SourceTooShort(offset + read, plan.TotalLength.Value);
+                        }
+
+                        part = _table.Add(index, offset);
+                        _table.SetData(part, read, digest.Crc32C, digest.HeaderValue);
+                        size = read;
+
+                        if (_upload is null)
+                        {
+                            if (last && index == 0 && plan.TotalLength is null && !_request.ForceMultipart && read < _options.SingleShotThreshold)
+                            {
+                                handedOff = true;
+                                slots.Release();
+                                singlePut = await SinglePutAsync(buffer, read, token).ConfigureAwait(false);
+                                break;
+                            }
+
+                            await StartMultipartAsync(token).ConfigureAwait(false);
+                        }
+                    }
+
+                    int first = numbers.Next(index, 0) ?? throw NumbersExhausted(index);
+                    PartBuffer owned = buffer;
+                    handedOff = true;
+                    workers.Add(Task.Run(() => SendPartAsync(part, owned, first, numbers, blobHasher, slots, linked), CancellationToken.None));
+                    offset += size;
+                    if (last)
+                    {
+                        break;
+                    }
+                }
+                finally
+                {
+                    if (!handedOff)
+                    {
+                        buffer.Dispose();
+                        slots.Release();
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Fail(ex, linked);
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+
+        if (singlePut is not null)
+        {
+            return singlePut;
+        }
+
+        if (_failure is null && callerToken.IsCancellationRequested)
+        {
+            Fail(new OperationCanceledException(callerToken), linked);
+        }
+
+        if (_failure is not null)
+        {
+            await CancelOnServerAsync(_failure.SourceException).ConfigureAwait(false);
+            _progress.Close(report: false);
+            _failure.Throw();
+        }
+
+        IReadOnlyList<PartRecord> parts = _table.Snapshot();
+        long totalBytes = parts.Sum(p => p.Length);
+        _progress.SetTotals(totalBytes, parts.Count);
+
+        try
+        {
+            IReadOnlyList<CompletedPart> list = _table.CompletionList();
+            await CompleteAsync(list, callerToken).ConfigureAwait(false);
+            await WaitForCompletedAsync(callerToken).ConfigureAwait(false);
+            int verified = await VerifyAsync(parts, totalBytes, pool, callerToken).ConfigureAwait(false);
+            (string? md5, string? sha1, string? sha256) = blobHasher.Finish();
+            TimeSpan elapsed = _time.GetElapsedTime(_started);
+            _progress.Close(report: true);
+            Log.UploadCompleted(_logger, UploadId, _request.DataHandle, totalBytes, parts.Count, _progress.Retries, (long)elapsed.TotalMilliseconds);
+            return new PartUploadResult
+            {
+                DataHandle = _request.DataHandle,
+                Size = totalBytes,
+                Multipart = true,
+                PartSize = plan.BaseSize,
+                PartCount = parts.Count,
+                PartNumbers = list.Select(p => p.Number).ToArray(),
+                Retries = _progress.Retries,
+                Crc32C = CombineCrc(parts),
+                Md5 = md5,
+                Sha1 = sha1,
+                Sha256 = sha256,
+                VerifiedRanges = verified,
+                Elapsed = elapsed,
+            };
+        }
+        catch (Exception ex) when (ex is not PartChecksumMismatchException || ((PartUploadException)ex).ErrorCode != "ReadBackMismatch")
+        {
+            _progress.Close(report: false);
+            await CancelOnServerAsync(ex).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _progress.Close(report: false);
+        }
+    }
+
+    /// <summary>Reads one part sequentially (stream sources), hashing it and feeding the whole-blob digests in order.</summary>
+    private async Task<(long Read, PartDigest Digest)> ReadPartAsync(int index, long offset, PartBuffer buffer, long size, OrderedBlobHasher blobHasher, CancellationToken token)
+    {
+        using var hasher = new PartHasher(_options.DigestAlgorithm, _options.UseAlternateDigestTokens);
+        long read = await _source.ReadAsync(offset, buffer, size, hasher, token).ConfigureAwait(false);
+        PartDigest digest = hasher.Finish();
+        await blobHasher.AppendAsync(index, buffer, token).ConfigureAwait(false);
+        return (read, digest);
+    }
+
+    private void EnsureWithinLimits(PartPlan plan, int index, long bytesSoFar, bool last)
+    {
+        if (bytesSoFar > BlobLimits.MaxBlobSize)
+        {
+            throw new PartUploadException(PartUploadException.FormatMessage(
+                string.Create(CultureInfo.InvariantCulture, $"The stream is longer than {BlobLimits.MaxBlobSize} bytes (50 GB), the most a multipart upload holds"),
+                "PlanParts", 0, dataHandle: _request.DataHandle))
+            {
+                ErrorCode = "BlobTooLarge",
+                Operation = "PlanParts",
+                DataHandle = _request.DataHandle,
+            };
+        }
+
+        if (!last && index + 1 >= plan.MaxParts)
+        {
+            throw new PartUploadException(PartUploadException.FormatMessage(
+                string.Create(CultureInfo.InvariantCulture, $"The stream needs more than {plan.MaxParts} parts; choose a larger PartSize"),
+                "PlanParts", 0, dataHandle: _request.DataHandle))
+            {
+                ErrorCode = "TooManyParts",
+                Operation = "PlanParts",
+                DataHandle = _request.DataHandle,
+            };
+        }
+    }
+
+    private void Fail(Exception exception, CancellationTokenSource linked)
+    {
+        lock (_failureGate)
+        {
+            if (_failure is null || (_failure.SourceException is OperationCanceledException && exception is not OperationCanceledException))
+            {
+                _failure = ExceptionDispatchInfo.Capture(exception);
+            }
+        }
+
+        try
+        {
+            linked.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private static uint CombineCrc(IReadOnlyList<PartRecord> parts)
+    {
+        uint crc = 0;
+        foreach (PartRecord part in parts)
+        {
+            crc = Crc32C.Combine(crc, part.Crc32C, part.Length);
+        }
+
+        return crc;
+    }
+
+    private PartChecksumMismatchException SourceTooShort(long got, long expected) =>
+        new(PartUploadException.FormatMessage(
+            string.Create(CultureInfo.InvariantCulture, $"The source ended after {got} bytes, before its declared length of {expected} bytes"),
+            "ReadSource", 0, dataHandle: _request.DataHandle))
+        {
+            ErrorCode = "SourceTooShort",
+            Operation = "ReadSource",
+            DataHandle = _request.DataHandle,
+            UploadId = _upload?.UploadId,
+            Offset = got,
+        };
+
+    private PartUploadException NumbersExhausted(int index) =>
+        new(PartUploadException.FormatMessage(
+            string.Create(CultureInfo.InvariantCulture, $"No part number is left for part {index + 1} (at most {BlobLimits.MaxPartNumber} per upload, retries included)"),
+            BlobProtocol.OpUploadPart, 0, dataHandle: _request.DataHandle))
+        {
+            ErrorCode = "PartNumbersExhausted",
+            Operation = BlobProtocol.OpUploadPart,
+            DataHandle = _request.DataHandle,
+            UploadId = _upload?.UploadId,
+        };
+}
