@@ -322,6 +322,52 @@ public class HereTokenSourceTests
     }
 
     [Fact]
+    public async Task GetTokenAsync_EndpointHangs_TimesOutAfterRequestTimeout()
+    {
+        var time = new TimerWatchingTimeProvider(s_start);
+        var sut = new HereTokenSource(
+            new HereCredentials("key-id", Secret),
+            new HttpClient(new HangingHandler()),
+            new HereTokenSourceOptions { MaxRetries = 0, RequestTimeout = TimeSpan.FromSeconds(20) },
+            time);
+
+        Task<AccessToken> pending = sut.GetTokenAsync(false);
+        await time.WaitForTimerAsync(TimeSpan.FromSeconds(20));
+        time.Advance(TimeSpan.FromSeconds(20));
+        var ex = await Should.ThrowAsync<PartUploadException>(() => pending);
+
+        ex.ErrorCode.ShouldBe("TokenEndpointUnreachable");
+        ex.InnerException.ShouldBeOfType<TimeoutException>();
+    }
+
+    [Fact]
+    public async Task GetTokenAsync_AnyOutcome_LogsInAuthEventBandWithNames()
+    {
+        var handler = new FakeHttpHandler((_, i) => i == 0 ? ErrorResponse(HttpStatusCode.ServiceUnavailable, "503") : TokenResponse());
+        var sut = CreateSut(handler, new HereTokenSourceOptions { RetryDelay = TimeSpan.Zero });
+
+        await sut.GetTokenAsync(false);
+        await sut.GetTokenAsync(false);
+
+        _logger.Lines.ShouldNotBeEmpty();
+        foreach (string line in _logger.Lines)
+        {
+            string[] parts = line.Split(' ');
+            int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture).ShouldBeInRange(500, 599);
+            parts[2].ShouldNotBeNullOrWhiteSpace();
+        }
+    }
+
+    private sealed class HangingHandler : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
+    [Fact]
     public async Task GetTokenAsync_AfterFailedRefresh_NextCallRequestsAgain()
     {
         var handler = new FakeHttpHandler((_, i) => i == 0 ? ErrorResponse(HttpStatusCode.Unauthorized, "401300") : TokenResponse("second"));
