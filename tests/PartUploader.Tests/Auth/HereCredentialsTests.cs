@@ -91,6 +91,20 @@ public sealed class HereCredentialsTests : IDisposable
         ex.Message.ShouldContain("absent.properties");
     }
 
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("ftp://account.example.test/oauth2/token")]
+    public void FromFile_BadTokenEndpoint_ThrowsNamingTheKey(string endpoint)
+    {
+        string path = WriteFile($"here.access.key.id=id\nhere.access.key.secret={Secret}\nhere.token.endpoint.url={endpoint}\n");
+
+        var ex = Should.Throw<PartUploadAuthenticationException>(() => HereCredentials.FromFile(path));
+
+        ex.ErrorCode.ShouldBe("InvalidCredential");
+        ex.Message.ShouldContain("here.token.endpoint.url");
+        ex.ToString().ShouldNotContain(Secret);
+    }
+
     [Fact]
     public void FromConfiguration_DottedKeys_ReadsValues()
     {
