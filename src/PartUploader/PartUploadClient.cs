@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PartUploader.Internal.Auth;
 using PartUploader.Internal.Protocol;
 using PartUploader.Internal.Resilience;
 using PartUploader.Internal.Transfer;
@@ -30,6 +31,8 @@ public partial class PartUploadClient
     private readonly ResiliencePipeline _pipeline = null!;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly AccessTokenSource _tokenSource = null!;
+    private readonly ApiLookupClient? _lookup;
+    private readonly CatalogHrn? _catalogHrn;
 
     /// <summary>Initializes a new instance for mocking.</summary>
     protected PartUploadClient()
@@ -55,12 +58,19 @@ public partial class PartUploadClient
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public PartUploadClient(HttpClient httpClient, PartUploadClientOptions options, AccessTokenSource tokenSource, ILogger<PartUploadClient>? logger)
-        : this(httpClient, options, tokenSource, logger, TimeProvider.System, pipeline: null, DefaultName)
+        : this(httpClient, options, tokenSource, logger, TimeProvider.System, pipeline: null, DefaultName, lookup: null)
     {
     }
 
     internal PartUploadClient(
-        HttpClient httpClient, PartUploadClientOptions options, AccessTokenSource tokenSource, ILogger? logger, TimeProvider timeProvider, ResiliencePipeline? pipeline, string name)
+        HttpClient httpClient,
+        PartUploadClientOptions options,
+        AccessTokenSource tokenSource,
+        ILogger? logger,
+        TimeProvider timeProvider,
+        ResiliencePipeline? pipeline,
+        string name,
+        ApiLookupClient? lookup)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
@@ -70,6 +80,12 @@ public partial class PartUploadClient
 
         _options = options;
         _tokenSource = tokenSource;
+        if (options.BaseUrl is null)
+        {
+            _catalogHrn = CatalogHrn.Parse(options.CatalogHrn!);
+            _lookup = lookup ?? new ApiLookupClient(httpClient, tokenSource, options.LookupUrl, timeProvider, logger);
+        }
+
         _logger = logger ?? NullLogger.Instance;
 #pragma warning disable CA2000 // The handler chain is owned by the Refit HttpClient, which lives as long as this client.
         var refitClient = new HttpClient(new BlobEndpointHandler(new TransportHandler(httpClient)))
@@ -145,8 +161,11 @@ public partial class PartUploadClient
     {
         UploadValidation.ValidateLayerId(layerId, nameof(layerId));
         UploadValidation.ValidateDataHandle(dataHandle, _options.MaxDataHandleLength, nameof(dataHandle));
-        return _protocol.ExistsAsync(CreateEndpoint(), layerId, dataHandle, _options.BillingTag, cancellationToken);
+        return ExistsCoreAsync(layerId, dataHandle, cancellationToken);
     }
+
+    private async Task<bool> ExistsCoreAsync(string layerId, string dataHandle, CancellationToken cancellationToken) =>
+        await _protocol.ExistsAsync(await GetEndpointAsync(cancellationToken).ConfigureAwait(false), layerId, dataHandle, _options.BillingTag, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Downloads a blob, or one byte range of it, into a stream.</summary>
     /// <param name="layerId">The layer.</param>
@@ -161,7 +180,7 @@ public partial class PartUploadClient
         UploadValidation.ValidateLayerId(layerId, nameof(layerId));
         UploadValidation.ValidateDataHandle(dataHandle, _options.MaxDataHandleLength, nameof(dataHandle));
         ArgumentNullException.ThrowIfNull(destination);
-        using HttpResponseMessage response = await _protocol.GetAsync(CreateEndpoint(), layerId, dataHandle, range: null, _options.BillingTag, cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage response = await _protocol.GetAsync(await GetEndpointAsync(cancellationToken).ConfigureAwait(false), layerId, dataHandle, range: null, _options.BillingTag, cancellationToken).ConfigureAwait(false);
         Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using System.Runtime.CompilerServices.ConfiguredAsyncDisposable bodyScope = body.ConfigureAwait(false);
         long before = destination.CanSeek ? destination.Position : 0;
@@ -181,17 +200,26 @@ public partial class PartUploadClient
     {
         UploadValidation.ValidateLayerId(layerId, nameof(layerId));
         UploadValidation.ValidateDataHandle(dataHandle, _options.MaxDataHandleLength, nameof(dataHandle));
-        return _protocol.DeleteAsync(CreateEndpoint(), layerId, dataHandle, _options.BillingTag, cancellationToken);
+        return DeleteCoreAsync(layerId, dataHandle, cancellationToken);
     }
+
+    private async Task DeleteCoreAsync(string layerId, string dataHandle, CancellationToken cancellationToken) =>
+        await _protocol.DeleteAsync(await GetEndpointAsync(cancellationToken).ConfigureAwait(false), layerId, dataHandle, _options.BillingTag, cancellationToken).ConfigureAwait(false);
 
     private async Task<PartUploadResult> RunAsync(PartSource source, PartUploadOptions options, CancellationToken cancellationToken)
     {
         var request = new UploadRequest(options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, options.ForceMultipart, options.WholeBlobDigests, options.Progress);
-        var run = new UploadRun(_protocol, _pipeline, _options, _logger, CreateEndpoint(), request, source, Diagnostics);
+        BlobEndpoint endpoint = await GetEndpointAsync(cancellationToken).ConfigureAwait(false);
+        var run = new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, source, Diagnostics);
         return await run.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private BlobEndpoint CreateEndpoint() => new(_options.BaseUrl!, _tokenSource);
+    /// <summary>The blob endpoint: the configured base URL, or the one the API lookup gives for the catalog HRN (cached per max-age).</summary>
+    private async ValueTask<BlobEndpoint> GetEndpointAsync(CancellationToken cancellationToken)
+    {
+        Uri baseUrl = _options.BaseUrl ?? await _lookup!.GetBlobBaseUrlAsync(_catalogHrn!, cancellationToken).ConfigureAwait(false);
+        return new BlobEndpoint(baseUrl, _tokenSource);
+    }
 
     private sealed class CountingStream(Stream inner) : Stream
     {

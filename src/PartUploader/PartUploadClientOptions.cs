@@ -11,9 +11,26 @@ namespace PartUploader;
 /// </remarks>
 public sealed class PartUploadClientOptions
 {
-    /// <summary>Gets or sets the catalog's blob v1 base URL, e.g. <c>https://host/blobstore/v1/catalogs/{hrn}</c>.</summary>
-    /// <value>The default value is null: it must be set (or found through the API lookup).</value>
+    /// <summary>Gets or sets the catalog HRN (<c>hrn:{partition}:data:{region}:{account}:{catalog}</c>); its blob v1 base URL is found through the API lookup.</summary>
+    /// <value>The default value is null. One of <see cref="CatalogHrn"/> and <see cref="BaseUrl"/> must be set.</value>
+    public string? CatalogHrn { get; set; }
+
+    /// <summary>Gets or sets the catalog's blob v1 base URL, e.g. <c>https://host/blobstore/v1/catalogs/{hrn}</c>, which skips the API lookup.</summary>
+    /// <value>The default value is null: found through the API lookup from <see cref="CatalogHrn"/>.</value>
     public Uri? BaseUrl { get; set; }
+
+    /// <summary>Gets or sets the API lookup base URL, for other environments and the emulator.</summary>
+    /// <value>The default value is null: <c>https://api-lookup.data.api.platform.here.com/lookup/v1</c>.</value>
+    public Uri? LookupUrl { get; set; }
+
+    /// <summary>Gets or sets the HERE <c>credentials.properties</c> file that dependency injection reads when no <see cref="AccessTokenSource"/> is registered.</summary>
+    /// <value>The default value is null: <c>~/.here/credentials.properties</c>.</value>
+    public string? CredentialsFile { get; set; }
+
+    /// <summary>Gets or sets the body format of token requests made from <see cref="CredentialsFile"/> (UNCERTAIN U13).</summary>
+    /// <value>The default value is <see cref="HereTokenRequestFormat.Json"/>.</value>
+    [EnumDataType(typeof(HereTokenRequestFormat))]
+    public HereTokenRequestFormat TokenRequestFormat { get; set; }
 
     /// <summary>Gets or sets the part size in bytes; null chooses it from the blob size.</summary>
     /// <value>The default value is null (automatic: 16 MiB, larger when needed to fit 10,000 part numbers with headroom for retries).</value>
@@ -87,5 +104,5 @@ public sealed class PartUploadClientOptions
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"PartUploadClientOptions(BaseUrl={BaseUrl?.GetLeftPart(UriPartial.Path)}, MaxConcurrency={MaxConcurrency}, PartSize={PartSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "auto"}, MaxBufferedBytes={MaxBufferedBytes}, Digest={DigestAlgorithm}, PartNumbering={PartNumbering})";
+        $"PartUploadClientOptions(CatalogHrn={CatalogHrn}, BaseUrl={BaseUrl?.GetLeftPart(UriPartial.Path)}, MaxConcurrency={MaxConcurrency}, PartSize={PartSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "auto"}, MaxBufferedBytes={MaxBufferedBytes}, Digest={DigestAlgorithm}, PartNumbering={PartNumbering})";
 }

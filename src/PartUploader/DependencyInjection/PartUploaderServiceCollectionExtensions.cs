@@ -28,11 +28,23 @@ public static class PartUploaderServiceCollectionExtensions
     /// <param name="configuration">The section holding <see cref="PartUploadClientOptions"/> values (e.g. <c>BaseUrl</c>, <c>MaxConcurrency</c>, <c>Retry:MaxAttempts</c>).</param>
     /// <returns>The builder of the named <see cref="HttpClient"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <remarks>
+    /// A <c>Credentials</c> subsection (keys <c>here.access.key.id</c>/<c>AccessKeyId</c>,
+    /// <c>here.access.key.secret</c>/<c>AccessKeySecret</c>, optional <c>here.token.endpoint.url</c>), for
+    /// example from environment variables or a secret store, supplies the HERE credentials; without
+    /// it the <c>CredentialsFile</c> option (default <c>~/.here/credentials.properties</c>) is read.
+    /// </remarks>
     public static IHttpClientBuilder AddPartUploader(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         IHttpClientBuilder builder = AddPartUploader(services, PartUploaderDefaults.HttpClientName, _ => { });
         services.Configure<PartUploadClientOptions>(PartUploaderDefaults.HttpClientName, configuration);
+        IConfigurationSection credentials = configuration.GetSection("Credentials");
+        if (credentials.Exists())
+        {
+            services.AddKeyedSingleton(PartUploaderDefaults.HttpClientName, new CredentialsFromConfiguration(credentials));
+        }
+
         return builder;
     }
 
@@ -74,6 +86,7 @@ public static class PartUploaderServiceCollectionExtensions
         }
 
         services.TryAddKeyedTransient(name, (sp, _) => Create(sp, name));
+        services.TryAddKeyedSingleton(name, (sp, _) => new SharedAuth(sp, name));
 
         return services
             .AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan)
@@ -96,9 +109,58 @@ public static class PartUploaderServiceCollectionExtensions
         HttpClient transport = services.GetRequiredService<IHttpClientFactory>().CreateClient(name);
         ResiliencePipeline pipeline = services.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PipelineKey(name));
         ILogger logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<PartUploadClient>();
-        AccessTokenSource tokens = services.GetKeyedService<AccessTokenSource>(name)
-            ?? services.GetService<AccessTokenSource>()
-            ?? throw new InvalidOperationException($"No AccessTokenSource is registered for the PartUploader client '{name}': register one (keyed by the client name, or unkeyed).");
-        return new PartUploadClient(transport, options, tokens, logger, services.GetRequiredService<TimeProvider>(), pipeline, name);
+        SharedAuth auth = services.GetRequiredKeyedService<SharedAuth>(name);
+        return new PartUploadClient(transport, options, auth.Tokens, logger, services.GetRequiredService<TimeProvider>(), pipeline, name, auth.Lookup);
+    }
+
+    /// <summary>Credentials bound from configuration for one client name.</summary>
+    private sealed class CredentialsFromConfiguration(IConfiguration section)
+    {
+        public HereCredentials Load() => HereCredentials.FromConfiguration(section);
+    }
+
+    /// <summary>What every client of one name shares: the token source (its cache) and the lookup client (its cache).</summary>
+    private sealed class SharedAuth
+    {
+        private readonly Lazy<AccessTokenSource> _tokens;
+        private readonly Lazy<PartUploader.Internal.Auth.ApiLookupClient?> _lookup;
+
+        [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "HttpClient instances from IHttpClientFactory need no disposal.")]
+        public SharedAuth(IServiceProvider services, string name)
+        {
+            _tokens = new Lazy<AccessTokenSource>(() => services.GetKeyedService<AccessTokenSource>(name)
+                ?? services.GetService<AccessTokenSource>()
+                ?? CreateHereTokenSource(services, name));
+            _lookup = new Lazy<PartUploader.Internal.Auth.ApiLookupClient?>(() =>
+            {
+                PartUploadClientOptions options = services.GetRequiredService<IOptionsMonitor<PartUploadClientOptions>>().Get(name);
+                return options.BaseUrl is not null
+                    ? null
+                    : new PartUploader.Internal.Auth.ApiLookupClient(
+                        services.GetRequiredService<IHttpClientFactory>().CreateClient(name),
+                        Tokens,
+                        options.LookupUrl,
+                        services.GetRequiredService<TimeProvider>(),
+                        services.GetRequiredService<ILoggerFactory>().CreateLogger<PartUploadClient>());
+            });
+        }
+
+        public AccessTokenSource Tokens => _tokens.Value;
+
+        public PartUploader.Internal.Auth.ApiLookupClient? Lookup => _lookup.Value;
+
+        [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "HttpClient instances from IHttpClientFactory need no disposal.")]
+        private static HereTokenSource CreateHereTokenSource(IServiceProvider services, string name)
+        {
+            PartUploadClientOptions options = services.GetRequiredService<IOptionsMonitor<PartUploadClientOptions>>().Get(name);
+            HereCredentials credentials = services.GetKeyedService<CredentialsFromConfiguration>(name)?.Load()
+                ?? HereCredentials.FromFile(options.CredentialsFile);
+            return new HereTokenSource(
+                credentials,
+                services.GetRequiredService<IHttpClientFactory>().CreateClient(name),
+                new HereTokenSourceOptions { RequestFormat = options.TokenRequestFormat },
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger<HereTokenSource>());
+        }
     }
 }

@@ -20,11 +20,22 @@ internal sealed class PartUploadClientOptionsValidator : IValidateOptions<PartUp
         var builder = new ValidateOptionsResultBuilder();
         builder.AddResult(s_data.Validate(name, options));
 
-        if (options.BaseUrl is null)
+        if (options.BaseUrl is null && options.CatalogHrn is null)
         {
-            builder.AddError("BaseUrl must be set to the catalog's blob v1 base URL.", nameof(options.BaseUrl));
+            builder.AddError("CatalogHrn (looked up) or BaseUrl (the catalog's blob v1 base URL) must be set.", nameof(options.CatalogHrn));
         }
-        else if (!options.BaseUrl.IsAbsoluteUri || (options.BaseUrl.Scheme != Uri.UriSchemeHttps && options.BaseUrl.Scheme != Uri.UriSchemeHttp))
+
+        if (options.CatalogHrn is not null && !global::PartUploader.CatalogHrn.TryParse(options.CatalogHrn, out _))
+        {
+            builder.AddError($"CatalogHrn '{options.CatalogHrn}' is not a catalog HRN of the form hrn:{{partition}}:data:{{region}}:{{account}}:{{catalog}}.", nameof(options.CatalogHrn));
+        }
+
+        if (options.LookupUrl is not null && (!options.LookupUrl.IsAbsoluteUri || (options.LookupUrl.Scheme != Uri.UriSchemeHttps && options.LookupUrl.Scheme != Uri.UriSchemeHttp)))
+        {
+            builder.AddError("LookupUrl must be an absolute http or https URL.", nameof(options.LookupUrl));
+        }
+
+        if (options.BaseUrl is not null && (!options.BaseUrl.IsAbsoluteUri || (options.BaseUrl.Scheme != Uri.UriSchemeHttps && options.BaseUrl.Scheme != Uri.UriSchemeHttp)))
         {
             builder.AddError($"BaseUrl must be an absolute http or https URL; got '{options.BaseUrl.GetLeftPart(UriPartial.Path)}'.", nameof(options.BaseUrl));
         }
