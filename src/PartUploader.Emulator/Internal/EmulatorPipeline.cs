@@ -50,6 +50,15 @@ internal sealed class EmulatorPipeline
                 await Task.Delay(latency, options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
             }
 
+            if (metadata?.Operation == EmulatorOperation.UploadPart
+                && context.Request.Query["partNumber"] is { Count: 1 } numbers
+                && EmulatorService.TryParsePartNumber(numbers[0] ?? string.Empty, out int number))
+            {
+                // Recorded before faults and validation: every number any request carried counts.
+                state.PartNumber = number;
+                _service.RecordPartNumber(state.UploadId, number);
+            }
+
             if (metadata is not null && metadata.Operation != EmulatorOperation.Admin && await ApplyFaultAsync(context, state, meter).ConfigureAwait(false))
             {
                 reset = context.RequestAborted.IsCancellationRequested;
@@ -150,13 +159,7 @@ internal sealed class EmulatorPipeline
     /// <summary>Evaluates the fault plan; returns true when the fault answered the request itself.</summary>
     private async Task<bool> ApplyFaultAsync(HttpContext context, RequestState state, BodyMeter meter)
     {
-        int? partNumber = null;
-        if (state.Operation == EmulatorOperation.UploadPart
-            && int.TryParse(context.Request.Query["partNumber"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
-        {
-            partNumber = n;
-        }
-
+        int? partNumber = state.PartNumber;
         string? handle = context.Request.RouteValues.TryGetValue("dataHandle", out object? d) ? d as string : null;
         FaultRule? rule = _service.Faults.Evaluate(new FaultRequest(state.Operation!.Value, partNumber, state.UploadId, handle));
         if (rule is null)

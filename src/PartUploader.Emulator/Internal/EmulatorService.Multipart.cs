@@ -98,8 +98,6 @@ internal sealed partial class EmulatorService
         }
 
         RequestState state = State(context);
-        state.PartNumber = number;
-        session.RecordNumber(number);
 
         if (!SameMediaType(context.Request.ContentType, session.ContentType))
         {
@@ -511,7 +509,7 @@ internal sealed partial class EmulatorService
         }
     }
 
-    private static bool TryParsePartNumber(string text, out int number)
+    public static bool TryParsePartNumber(string text, out int number)
     {
         number = 0;
         if (text.Length is 0 or > 5 || !text.All(char.IsAsciiDigit))

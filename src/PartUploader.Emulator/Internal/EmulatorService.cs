@@ -147,4 +147,13 @@ internal sealed partial class EmulatorService : IDisposable
         _blobs.TryGetValue(BlobKey(catalogHrn, layerId, dataHandle), out BlobEntry? entry) && !entry.Deleted ? entry : null;
 
     public void Dispose() => _stopping.Dispose();
+
+    /// <summary>Records a part number an upload-part request carried (whatever happens to the request).</summary>
+    public void RecordPartNumber(string? uploadId, int number)
+    {
+        if (uploadId is not null && _uploads.TryGetValue(uploadId, out UploadSession? session))
+        {
+            session.RecordNumber(number);
+        }
+    }
 }
