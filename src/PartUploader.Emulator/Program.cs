@@ -1,1 +1,3 @@
-return 0;
+using PartUploader.Emulator;
+
+return await EmulatorHost.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,338 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PartUploader.Emulator.Internal;
+
+namespace PartUploader.Emulator;
+
+/// <summary>
+/// A strict local emulator of the HERE blob v1 service, its API lookup service and its token endpoint, on Kestrel.
+/// Start it with <see cref="StartAsync"/>, point a client at <see cref="LookupUrl"/>/<see cref="TokenUrl"/> (or
+/// <see cref="GetBlobBaseUrl"/> with a token from <see cref="IssueAccessToken"/>), and dispose it to stop.
+/// </summary>
+/// <remarks>All members are thread-safe. Switches of <see cref="Options"/> may be changed while it runs.</remarks>
+public sealed class BlobEmulator : IAsyncDisposable
+{
+    private const string BlobRoute = "/blobstore/v1/catalogs/{hrn}/layers/{layerId}/data/{dataHandle}";
+
+    private readonly WebApplication _app;
+    private readonly EmulatorService _service;
+    private readonly bool _ownsDataDirectory;
+    private int _disposed;
+
+    private BlobEmulator(WebApplication app, EmulatorService service, bool ownsDataDirectory, EmulatorCredentials credentials)
+    {
+        _app = app;
+        _service = service;
+        _ownsDataDirectory = ownsDataDirectory;
+        Credentials = credentials;
+        Options = service.Options;
+        EmulatorCatalog? first = Options.Catalogs.Count > 0 ? Options.Catalogs[0] : null;
+        DefaultCatalogHrn = first?.Hrn ?? BlobEmulatorOptions.DemoCatalogHrn;
+        DefaultLayerId = first?.Layers.FirstOrDefault(l => l.LayerType == EmulatorLayerType.Versioned)?.Id ?? BlobEmulatorOptions.DemoVersionedLayerId;
+        IndexLayerId = first?.Layers.FirstOrDefault(l => l.LayerType == EmulatorLayerType.Index)?.Id ?? BlobEmulatorOptions.DemoIndexLayerId;
+    }
+
+    /// <summary>Gets the options; switches changed at run time take effect for later requests.</summary>
+    public BlobEmulatorOptions Options { get; }
+
+    /// <summary>Gets the service root, for example <c>http://127.0.0.1:PORT/</c>.</summary>
+    public Uri ServiceUrl => _service.ServiceUrl;
+
+    /// <summary>Gets the API lookup base, <c>{ServiceUrl}lookup/v1</c> (spec section 7).</summary>
+    public Uri LookupUrl => new(ServiceUrl, "lookup/v1");
+
+    /// <summary>Gets the token endpoint, <c>{ServiceUrl}oauth2/token</c> (spec section 8).</summary>
+    public Uri TokenUrl => new(ServiceUrl, "oauth2/token");
+
+    /// <summary>Gets the HRN of the first configured catalog (by default <c>hrn:here:data::emulator:demo</c>).</summary>
+    public string DefaultCatalogHrn { get; }
+
+    /// <summary>Gets the first versioned layer of the default catalog (by default <c>versioned</c>).</summary>
+    public string DefaultLayerId { get; }
+
+    /// <summary>Gets the first index layer of the default catalog (by default <c>index</c>).</summary>
+    public string IndexLayerId { get; }
+
+    /// <summary>Gets the credentials the token endpoint accepts.</summary>
+    public EmulatorCredentials Credentials { get; }
+
+    /// <summary>Gets the request journal.</summary>
+    public RequestJournal Journal => _service.Journal;
+
+    /// <summary>Gets the fault plan.</summary>
+    public FaultPlan Faults => _service.Faults;
+
+    /// <summary>Gets the directory holding parts and blobs.</summary>
+    public string DataDirectory => _service.DataDirectory;
+
+    /// <summary>Gets a snapshot of every multipart upload started so far, in start order.</summary>
+    public IReadOnlyList<UploadRecord> Uploads => _service.SnapshotUploads();
+
+    /// <summary>Starts an emulator.</summary>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults (127.0.0.1 on an OS-assigned port, the demo catalog, a temporary data directory).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator.</returns>
+    /// <exception cref="ArgumentException">The options are invalid (the message names the property).</exception>
+    public static async Task<BlobEmulator> StartAsync(BlobEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new BlobEmulatorOptions();
+        Validate(options);
+
+        bool ownsDirectory = options.DataDirectory is null;
+        string dataDirectory = ownsDirectory
+            ? Path.Combine(Path.GetTempPath(), "partuploader-emulator-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)))
+            : Path.GetFullPath(options.DataDirectory!);
+        Directory.CreateDirectory(dataDirectory);
+
+        string accessKeyId = options.AccessKeyId ?? "EMU" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 17);
+        string accessKeySecret = options.AccessKeySecret ?? RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 64);
+        EmulatorService service = new(options, dataDirectory, accessKeyId, accessKeySecret);
+
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(BlobEmulator).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        if (options.LargeMemoryPoolBlocks)
+        {
+            builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MinResponseDataRate = null;
+            if (options.Urls is null)
+            {
+                kestrel.Listen(IPAddress.Loopback, 0);
+            }
+        });
+        if (options.Urls is not null)
+        {
+            builder.WebHost.UseUrls(options.Urls);
+        }
+
+        WebApplication app = builder.Build();
+        EmulatorPipeline pipeline = new(service);
+        app.UseRouting();
+        app.Use(pipeline.InvokeAsync);
+        MapRoutes(app, service);
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        service.ServiceUrl = new Uri(NormalizeAddress(address));
+        return new BlobEmulator(app, service, ownsDirectory, new EmulatorCredentials(accessKeyId, accessKeySecret, new Uri(service.ServiceUrl, "oauth2/token"), "HERE-emulator-user", "emulator-client"));
+    }
+
+    /// <summary>Gets the blob API base URL of a catalog, as the lookup service returns it.</summary>
+    /// <param name="catalogHrn">The catalog HRN, or <see langword="null"/> for <see cref="DefaultCatalogHrn"/>.</param>
+    /// <returns><c>{ServiceUrl}blobstore/v1/catalogs/{hrn}</c>.</returns>
+    public Uri GetBlobBaseUrl(string? catalogHrn = null) => new(ServiceUrl, "blobstore/v1/catalogs/" + (catalogHrn ?? DefaultCatalogHrn));
+
+    /// <summary>Writes a HERE <c>credentials.properties</c> file for this emulator.</summary>
+    /// <param name="path">The file path; its directory is created when missing.</param>
+    /// <returns>The full path of the file written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    public string WriteCredentialsFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        StringBuilder text = new();
+        text.Append("here.user.id = ").Append(Credentials.UserId).Append('\n')
+            .Append("here.client.id = ").Append(Credentials.ClientId).Append('\n')
+            .Append("here.access.key.id = ").Append(Credentials.AccessKeyId).Append('\n')
+            .Append("here.access.key.secret = ").Append(Credentials.AccessKeySecret).Append('\n')
+            .Append("here.token.endpoint.url = ").Append(Credentials.TokenEndpointUrl).Append('\n');
+        File.WriteAllText(fullPath, text.ToString());
+        return fullPath;
+    }
+
+    /// <summary>Issues a valid bearer token without the OAuth exchange (for tests).</summary>
+    /// <param name="lifetime">The lifetime, or <see langword="null"/> for <see cref="BlobEmulatorOptions.TokenLifetime"/>.</param>
+    /// <param name="onlyCatalogHrn">A catalog the token is restricted to (others answer 403), or <see langword="null"/> for all.</param>
+    /// <returns>The token, to send as <c>Authorization: Bearer {token}</c>.</returns>
+    public string IssueAccessToken(TimeSpan? lifetime = null, string? onlyCatalogHrn = null) =>
+        _service.Tokens.Issue(lifetime ?? Options.TokenLifetime, onlyCatalogHrn);
+
+    /// <summary>Invalidates every token issued so far (later calls with them answer 401).</summary>
+    public void ExpireAccessTokens() => _service.Tokens.RevokeAll();
+
+    /// <summary>Opens the stored bytes of a blob (also while its upload still reads <c>processing</c>).</summary>
+    /// <param name="layerId">The layer ID.</param>
+    /// <param name="dataHandle">The data handle.</param>
+    /// <param name="catalogHrn">The catalog, or <see langword="null"/> for <see cref="DefaultCatalogHrn"/>.</param>
+    /// <returns>A readable stream the caller disposes, or <see langword="null"/> when there is no such blob.</returns>
+    /// <exception cref="InvalidOperationException">The emulator runs in discard mode.</exception>
+    public Stream? OpenBlob(string layerId, string dataHandle, string? catalogHrn = null)
+    {
+        if (Options.DiscardData)
+        {
+            throw new InvalidOperationException("The emulator runs in discard mode (DiscardData) and keeps no blob bytes.");
+        }
+
+        BlobEntry? entry = _service.FindStoredBlob(catalogHrn ?? DefaultCatalogHrn, layerId, dataHandle);
+        return entry?.FilePath is null ? null : new FileStream(entry.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.Asynchronous);
+    }
+
+    /// <summary>Describes a stored blob (also in discard mode, and while its upload still reads <c>processing</c>).</summary>
+    /// <param name="layerId">The layer ID.</param>
+    /// <param name="dataHandle">The data handle.</param>
+    /// <param name="catalogHrn">The catalog, or <see langword="null"/> for <see cref="DefaultCatalogHrn"/>.</param>
+    /// <returns>The blob's length, digests and content type, or <see langword="null"/> when there is no such blob.</returns>
+    public StoredBlob? GetBlob(string layerId, string dataHandle, string? catalogHrn = null)
+    {
+        BlobEntry? entry = _service.FindStoredBlob(catalogHrn ?? DefaultCatalogHrn, layerId, dataHandle);
+        return entry is null ? null : new StoredBlob(entry.Length, entry.Crc32C, entry.GetSha256(), entry.ContentType);
+    }
+
+    /// <summary>Stops Kestrel and deletes the data directory when the emulator created it.</summary>
+    /// <returns>A task that completes when the emulator has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _service.StopAsync().ConfigureAwait(false);
+        try
+        {
+            await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _service.Dispose();
+            if (_ownsDataDirectory)
+            {
+                try
+                {
+                    Directory.Delete(DataDirectory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Best effort (an open blob stream, for example).
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    // Same.
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"BlobEmulator {{ ServiceUrl = {ServiceUrl} }}";
+
+    private static void Validate(BlobEmulatorOptions options)
+    {
+        if (options.Catalogs is null || options.Catalogs.Count == 0)
+        {
+            throw new ArgumentException("BlobEmulatorOptions.Catalogs must hold at least one catalog.", nameof(options));
+        }
+
+        HashSet<string> hrns = new(StringComparer.Ordinal);
+        foreach (EmulatorCatalog catalog in options.Catalogs)
+        {
+            if (string.IsNullOrWhiteSpace(catalog.Hrn) || !catalog.Hrn.StartsWith("hrn:", StringComparison.Ordinal) || catalog.Hrn.Contains('/', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"BlobEmulatorOptions.Catalogs: '{catalog.Hrn}' is not an HRN (hrn:partition:data:region:account:catalog).", nameof(options));
+            }
+
+            if (!hrns.Add(catalog.Hrn))
+            {
+                throw new ArgumentException($"BlobEmulatorOptions.Catalogs: '{catalog.Hrn}' is listed twice.", nameof(options));
+            }
+
+            foreach (EmulatorLayer layer in catalog.Layers)
+            {
+                if (string.IsNullOrWhiteSpace(layer.Id) || layer.Id.Contains('/', StringComparison.Ordinal) || string.IsNullOrWhiteSpace(layer.ContentType))
+                {
+                    throw new ArgumentException($"BlobEmulatorOptions.Catalogs: a layer of '{catalog.Hrn}' needs an Id without '/' and a ContentType.", nameof(options));
+                }
+            }
+        }
+
+        if (options.MinimumPartSize < 0)
+        {
+            throw new ArgumentException($"BlobEmulatorOptions.MinimumPartSize must be >= 0 (was {options.MinimumPartSize}).", nameof(options));
+        }
+
+        if (options.ContentTypeMismatchStatus is < 400 or > 499)
+        {
+            throw new ArgumentException($"BlobEmulatorOptions.ContentTypeMismatchStatus must be a 4xx status such as 400 or 415 (was {options.ContentTypeMismatchStatus}).", nameof(options));
+        }
+
+        if (options.MaxDataHandleLength < 1)
+        {
+            throw new ArgumentException($"BlobEmulatorOptions.MaxDataHandleLength must be >= 1 (was {options.MaxDataHandleLength}).", nameof(options));
+        }
+
+        if (options.TokenLifetime <= TimeSpan.Zero || options.TokenLifetime > TimeSpan.FromHours(24))
+        {
+            throw new ArgumentException($"BlobEmulatorOptions.TokenLifetime must be within (0, 24 h] (was {options.TokenLifetime}).", nameof(options));
+        }
+
+        if (options.BandwidthBytesPerSecondPerConnection is <= 0)
+        {
+            throw new ArgumentException("BlobEmulatorOptions.BandwidthBytesPerSecondPerConnection must be positive or null.", nameof(options));
+        }
+
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
+    }
+
+    private static string NormalizeAddress(string address)
+    {
+        Uri uri = new(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal));
+        return $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}/";
+    }
+
+    private static void MapRoutes(WebApplication app, EmulatorService service)
+    {
+        Map(app, BlobRoute, "PUT", service.PutBlobAsync, EmulatorOperation.PutBlob);
+        Map(app, BlobRoute, "HEAD", service.HeadBlobAsync, EmulatorOperation.HeadBlob);
+        Map(app, BlobRoute, "GET", service.GetBlobAsync, EmulatorOperation.GetBlob);
+        Map(app, BlobRoute, "DELETE", service.DeleteBlobAsync, EmulatorOperation.DeleteBlob);
+        Map(app, BlobRoute + "/multiparts", "POST", service.StartMultipartAsync, EmulatorOperation.StartMultipart);
+        Map(app, BlobRoute + "/multiparts/{uploadToken}/parts", "POST", service.UploadPartAsync, EmulatorOperation.UploadPart);
+        Map(app, BlobRoute + "/multiparts/{uploadToken}", "PUT", service.CompleteMultipartAsync, EmulatorOperation.CompleteMultipart);
+        Map(app, BlobRoute + "/multiparts/{uploadToken}", "GET", service.GetStatusAsync, EmulatorOperation.GetStatus);
+        Map(app, BlobRoute + "/multiparts/{uploadToken}", "DELETE", service.CancelMultipartAsync, EmulatorOperation.CancelMultipart);
+        Map(app, "/lookup/v1/resources/{hrn}/apis", "GET", service.LookupAsync, EmulatorOperation.Lookup);
+        Map(app, "/lookup/v1/resources/{hrn}/apis/{api}/{version}", "GET", service.LookupAsync, EmulatorOperation.Lookup);
+        Map(app, "/oauth2/token", "POST", service.TokenAsync, EmulatorOperation.Token, requiresBearer: false);
+        Map(app, "/_storage/{storageKey}", "GET", service.StorageGetAsync, EmulatorOperation.StorageGet, requiresBearer: false);
+        Map(app, "/_emulator/journal", "GET", service.JournalAsync, EmulatorOperation.Admin, requiresBearer: false);
+        Map(app, "/_emulator/uploads", "GET", service.UploadsAsync, EmulatorOperation.Admin, requiresBearer: false);
+    }
+
+    private static void Map(IEndpointRouteBuilder app, string pattern, string method, RequestDelegate handler, EmulatorOperation operation, bool requiresBearer = true) =>
+        app.MapMethods(pattern, [method], handler).WithMetadata(new OperationMetadata(operation, requiresBearer));
+}

@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using PartUploader.Emulator.Internal;
+
+namespace PartUploader.Emulator;
+
+/// <summary>The standalone entry point: <c>--urls URL --data-dir DIR --config FILE</c>, or <c>--self-benchmark</c>.</summary>
+internal static class EmulatorHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string? urls = null;
+        string? dataDirectory = null;
+        string? configFile = null;
+        bool benchmark = false;
+        bool discard = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--urls" when i + 1 < args.Length:
+                    urls = args[++i];
+                    break;
+                case "--data-dir" when i + 1 < args.Length:
+                    dataDirectory = args[++i];
+                    break;
+                case "--config" when i + 1 < args.Length:
+                    configFile = args[++i];
+                    break;
+                case "--self-benchmark":
+                    benchmark = true;
+                    break;
+                case "--discard":
+                    discard = true;
+                    break;
+                case "--help" or "-h":
+                    await Console.Out.WriteLineAsync(Usage).ConfigureAwait(false);
+                    return 0;
+                default:
+                    await Console.Error.WriteLineAsync($"Unknown argument '{args[i]}'.\n{Usage}").ConfigureAwait(false);
+                    return 2;
+            }
+        }
+
+        BlobEmulatorOptions options;
+        try
+        {
+            options = configFile is null
+                ? new BlobEmulatorOptions()
+                : JsonSerializer.Deserialize(await File.ReadAllTextAsync(configFile).ConfigureAwait(false), EmulatorJsonContext.Default.BlobEmulatorOptions) ?? new BlobEmulatorOptions();
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"Cannot read the config file: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        options.Urls = urls ?? options.Urls;
+        options.DataDirectory = dataDirectory ?? options.DataDirectory;
+        options.DiscardData |= discard;
+
+        if (benchmark)
+        {
+            return await SelfBenchmark.RunAsync(options).ConfigureAwait(false);
+        }
+
+        BlobEmulator emulator = await BlobEmulator.StartAsync(options).ConfigureAwait(false);
+        await using ConfiguredAsyncDisposable disposeEmulator = emulator.ConfigureAwait(false);
+        string credentials = emulator.WriteCredentialsFile(Path.Combine(emulator.DataDirectory, "credentials.properties"));
+        await Console.Out.WriteLineAsync($"""
+            PartUploader blob v1 emulator
+              blob base URL:   {emulator.GetBlobBaseUrl()}
+              lookup URL:      {emulator.LookupUrl}
+              token URL:       {emulator.TokenUrl}
+              credentials:     {credentials}
+              catalog / layers: {emulator.DefaultCatalogHrn} / {emulator.DefaultLayerId}, {emulator.IndexLayerId}
+              admin:           {emulator.ServiceUrl}_emulator/journal, {emulator.ServiceUrl}_emulator/uploads
+            Press Ctrl+C to stop.
+            """).ConfigureAwait(false);
+
+        TaskCompletionSource stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.TrySetResult();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+        await stop.Task.ConfigureAwait(false);
+        return 0;
+    }
+
+    private const string Usage = """
+        Usage: PartUploader.Emulator [--urls http://127.0.0.1:5080] [--data-dir DIR] [--config FILE] [--discard]
+               PartUploader.Emulator --self-benchmark [--discard] [--data-dir DIR]
+        """;
+}

@@ -1,0 +1,93 @@
+namespace PartUploader.Emulator.Internal;
+
+/// <summary>
+/// Wraps a request body: counts bytes, throttles to a bandwidth (WAN simulation), and resets the connection after a
+/// number of bytes (fault injection).
+/// </summary>
+internal sealed class BodyMeter : Stream
+{
+    private readonly Stream _inner;
+    private readonly TimeProvider _timeProvider;
+    private readonly Action _abort;
+    private readonly long _startTimestamp;
+    private long _bytesRead;
+
+    public BodyMeter(Stream inner, TimeProvider timeProvider, Action abort)
+    {
+        _inner = inner;
+        _timeProvider = timeProvider;
+        _abort = abort;
+        _startTimestamp = timeProvider.GetTimestamp();
+    }
+
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    public long? BytesPerSecond { get; set; }
+
+    public long? ResetAfter { get; set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => BytesRead;
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (ResetAfter is long limit)
+        {
+            long left = limit - _bytesRead;
+            if (left <= 0)
+            {
+                _abort();
+                throw new IOException("The emulator reset the connection (fault injection).");
+            }
+
+            buffer = buffer[..(int)Math.Min(buffer.Length, left)];
+        }
+
+        long? rate = BytesPerSecond;
+        if (rate is > 0)
+        {
+            // Small reads keep the rate smooth: at most a tenth of a second's worth.
+            buffer = buffer[..(int)Math.Clamp(rate.Value / 10, 1024, buffer.Length)];
+        }
+
+        int read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        long total = Interlocked.Add(ref _bytesRead, read);
+        if (rate is > 0 && read > 0)
+        {
+            TimeSpan due = TimeSpan.FromSeconds((double)total / rate.Value);
+            TimeSpan wait = due - _timeProvider.GetElapsedTime(_startTimestamp);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Synchronous reads are not supported.");
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+
+namespace PartUploader.Emulator.Internal;
+
+/// <summary>
+/// The middleware around every request: journal, WAN simulation, fault injection and bearer authorization.
+/// Runs after routing, so the endpoint's <see cref="OperationMetadata"/> is known.
+/// </summary>
+internal sealed class EmulatorPipeline
+{
+    private static readonly HashSet<string> s_maskedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "Api-Key",
+    };
+
+    private readonly EmulatorService _service;
+
+    public EmulatorPipeline(EmulatorService service) => _service = service;
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        BlobEmulatorOptions options = _service.Options;
+        long started = Stopwatch.GetTimestamp();
+        long sequence = _service.Journal.NextSequence();
+        DateTimeOffset timestamp = options.TimeProvider.GetUtcNow();
+        OperationMetadata? metadata = context.GetEndpoint()?.Metadata.GetMetadata<OperationMetadata>();
+        RequestState state = new()
+        {
+            Operation = metadata?.Operation,
+            UploadId = context.Request.RouteValues.TryGetValue("uploadToken", out object? token) ? token as string : null,
+        };
+        context.Features.Set(state);
+
+        BodyMeter meter = new(context.Request.Body, options.TimeProvider, context.Abort)
+        {
+            BytesPerSecond = options.BandwidthBytesPerSecondPerConnection,
+        };
+        context.Request.Body = meter;
+        state.Body = meter;
+        context.Response.Headers.Date = timestamp.ToString("R", CultureInfo.InvariantCulture);
+
+        bool reset = false;
+        try
+        {
+            if (options.Latency is { } latency && latency > TimeSpan.Zero)
+            {
+                await Task.Delay(latency, options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (metadata?.Operation == EmulatorOperation.UploadPart
+                && context.Request.Query["partNumber"] is { Count: 1 } numbers
+                && EmulatorService.TryParsePartNumber(numbers[0] ?? string.Empty, out int number))
+            {
+                // Recorded before faults and validation: every number any request carried counts.
+                state.PartNumber = number;
+                _service.RecordPartNumber(state.UploadId, number);
+            }
+
+            if (metadata is not null && metadata.Operation != EmulatorOperation.Admin && await ApplyFaultAsync(context, state, meter).ConfigureAwait(false))
+            {
+                reset = context.RequestAborted.IsCancellationRequested;
+                return;
+            }
+
+            if (metadata is { RequiresBearer: true })
+            {
+                string? hrn = context.Request.RouteValues.TryGetValue("hrn", out object? h) ? h as string : null;
+                int denied = _service.Tokens.Authorize(context.Request.Headers.Authorization.Count == 1 ? context.Request.Headers.Authorization.ToString() : null, hrn);
+                if (denied != 0)
+                {
+                    await WriteAuthErrorAsync(context, metadata.Operation, denied).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex, context))
+        {
+            reset = true;
+            context.Abort();
+        }
+        catch (Exception) when (!context.Response.HasStarted)
+        {
+            // Never leak details (paths, secrets): a generic 500.
+            context.Response.Clear();
+            await ErrorWriter.WriteBlobAsync(context, options.ErrorBodyFormat, 500, "E_EMULATOR_INTERNAL", "The emulator failed to handle the request.").ConfigureAwait(false);
+        }
+        finally
+        {
+            _service.Journal.Add(new JournalEntry(
+                sequence,
+                timestamp,
+                context.Request.Method,
+                context.Request.Path.Value ?? string.Empty,
+                state.Operation,
+                state.UploadId,
+                state.PartNumber,
+                context.Request.ContentLength,
+                meter.BytesRead,
+                context.Request.Headers[ServiceLimits.DigestHeader].Count > 0 ? context.Request.Headers[ServiceLimits.DigestHeader].ToString() : null,
+                context.Request.ContentType,
+                reset || context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 0 : context.Response.StatusCode,
+                Stopwatch.GetElapsedTime(started),
+                state.FaultApplied,
+                MaskHeaders(context.Request.Headers)));
+        }
+    }
+
+    private static bool IsConnectionFailure(Exception ex, HttpContext context) =>
+        ex is IOException or ConnectionResetException or BadHttpRequestException
+        || (ex is OperationCanceledException && context.RequestAborted.IsCancellationRequested);
+
+    private static Dictionary<string, string> MaskHeaders(IHeaderDictionary headers)
+    {
+        Dictionary<string, string> result = new(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> header in headers)
+        {
+            bool secret = s_maskedHeaders.Contains(header.Key)
+                || header.Key.Contains("secret", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Contains("token", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Contains("signature", StringComparison.OrdinalIgnoreCase);
+            string value = header.Value.ToString();
+            if (secret)
+            {
+                int space = value.IndexOf(' ', StringComparison.Ordinal);
+                value = space > 0 && space < 16 ? value[..space] + " ***" : "***";
+            }
+
+            result[header.Key] = value.Length > 1024 ? value[..1024] + "..." : value;
+        }
+
+        return result;
+    }
+
+    private Task WriteAuthErrorAsync(HttpContext context, EmulatorOperation operation, int status)
+    {
+        if (status == 401)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        if (operation == EmulatorOperation.Lookup)
+        {
+            return ErrorWriter.WriteLookupAsync(context, status, status == 401 ? "Unauthorized" : "Forbidden", status == 401 ? "A valid bearer token is required." : "The token may not access this resource.");
+        }
+
+        return ErrorWriter.WriteBlobAsync(
+            context,
+            _service.Options.ErrorBodyFormat,
+            status,
+            status == 401 ? "E_BLOB_UNAUTHORIZED" : "E_BLOB_FORBIDDEN",
+            status == 401 ? "A valid bearer token is required." : "The token may not access this catalog.");
+    }
+
+    /// <summary>Evaluates the fault plan; returns true when the fault answered the request itself.</summary>
+    private async Task<bool> ApplyFaultAsync(HttpContext context, RequestState state, BodyMeter meter)
+    {
+        int? partNumber = state.PartNumber;
+        string? handle = context.Request.RouteValues.TryGetValue("dataHandle", out object? d) ? d as string : null;
+        FaultRule? rule = _service.Faults.Evaluate(new FaultRequest(state.Operation!.Value, partNumber, state.UploadId, handle));
+        if (rule is null)
+        {
+            return false;
+        }
+
+        state.FaultApplied = rule.DisplayName;
+        switch (rule.Kind)
+        {
+            case FaultKind.Status:
+                await DrainAsync(meter, context.RequestAborted).ConfigureAwait(false);
+                if (rule.RetryAfter is { } retryAfter)
+                {
+                    context.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+
+                await ErrorWriter.WriteBlobAsync(context, _service.Options.ErrorBodyFormat, rule.StatusCode, "E_EMULATOR_FAULT", "Injected fault.").ConfigureAwait(false);
+                return true;
+            case FaultKind.ResetBeforeBody:
+                context.Abort();
+                return true;
+            case FaultKind.ResetAfterBytes:
+                meter.ResetAfter = rule.AfterBytes;
+                return false;
+            case FaultKind.DelayResponse:
+                TimeSpan delay = rule.Delay;
+                TimeProvider clock = _service.Options.TimeProvider;
+                context.Response.OnStarting(async () =>
+                {
+                    using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _service.Stopping);
+                    try
+                    {
+                        await Task.Delay(delay, clock, linked.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // The client gave up.
+                    }
+                });
+                return false;
+            case FaultKind.FailUpload:
+                state.FailUpload = true;
+                _service.MarkUploadFailed(state.UploadId);
+                return false;
+            case FaultKind.ExpireToken:
+                _service.Tokens.Revoke(context.Request.Headers.Authorization.ToString());
+                await DrainAsync(meter, context.RequestAborted).ConfigureAwait(false);
+                await WriteAuthErrorAsync(context, state.Operation.Value, 401).ConfigureAwait(false);
+                return true;
+            case FaultKind.CorruptStoredBytes:
+                state.CorruptStoredBytes = true;
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static async Task DrainAsync(Stream body, CancellationToken cancellationToken)
+    {
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

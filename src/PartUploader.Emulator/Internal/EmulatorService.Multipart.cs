@@ -1,0 +1,529 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace PartUploader.Emulator.Internal;
+
+internal sealed partial class EmulatorService
+{
+    private const int MaxJsonBody = 4 * 1024 * 1024;
+
+    /// <summary>POST .../data/{handle}/multiparts (spec 2.1).</summary>
+    public async Task StartMultipartAsync(HttpContext context)
+    {
+        BlobRoute? route = await ValidateBlobRouteAsync(context).ConfigureAwait(false);
+        if (route is null)
+        {
+            return;
+        }
+
+        using JsonDocument? body = await ReadJsonAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            return;
+        }
+
+        JsonElement root = body.RootElement;
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("contentType", out JsonElement contentTypeElement)
+            || contentTypeElement.ValueKind != JsonValueKind.String)
+        {
+            await BlobErrorAsync(context, 400, "E_BLOB_INVALID_REQUEST", "The body must be a JSON object with a string contentType.").ConfigureAwait(false);
+            return;
+        }
+
+        string contentType = contentTypeElement.GetString()!;
+        if (!SameMediaType(contentType, route.Layer.ContentType))
+        {
+            await BlobErrorAsync(context, Options.ContentTypeMismatchStatus, "E_BLOB_CONTENT_TYPE_MISMATCH", "The contentType does not match the layer's content type.").ConfigureAwait(false);
+            return;
+        }
+
+        string? contentEncoding = null;
+        if (root.TryGetProperty("contentEncoding", out JsonElement encodingElement) && encodingElement.ValueKind != JsonValueKind.Null)
+        {
+            contentEncoding = encodingElement.ValueKind == JsonValueKind.String ? encodingElement.GetString() : null;
+            if (contentEncoding is null || !EncodingAccepted(contentEncoding, route.Layer.ContentEncoding))
+            {
+                await BlobErrorAsync(context, 400, "E_BLOB_CONTENT_ENCODING_MISMATCH", "The contentEncoding does not match the layer's content encoding.").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (_blobs.ContainsKey(route.Key))
+        {
+            await BlobErrorAsync(context, 409, "E_BLOB_DATA_HANDLE_EXISTS", "The data handle already holds a blob.").ConfigureAwait(false);
+            return;
+        }
+
+        string id = TokenStore.Base64Url(RandomNumberGenerator.GetBytes(24)).Replace('_', 'x').Replace('-', 'y');
+        UploadSession session = new(Interlocked.Increment(ref _uploadSequence), id, route.CatalogHrn, route.Layer.Id, route.DataHandle, contentType, contentEncoding, Clock.GetUtcNow());
+        _uploads[id] = session;
+        State(context).UploadId = id;
+
+        string origin = Options.RelativeLinks ? string.Empty : $"{context.Request.Scheme}://{context.Request.Host}";
+        string basePath = $"{origin}{context.Request.PathBase}{context.Request.Path}/{id}";
+        StartResponse response = new(new StartLinks(
+            new LinkModel(basePath + "/parts", "POST"),
+            new LinkModel(basePath, "PUT"),
+            new LinkModel(basePath, "GET"),
+            new LinkModel(basePath, "DELETE")));
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(response, EmulatorJsonContext.Default.StartResponse), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>POST .../multiparts/{token}/parts?partNumber=N (spec 2.2).</summary>
+    public async Task UploadPartAsync(HttpContext context)
+    {
+        BlobRoute? route = await ValidateBlobRouteAsync(context).ConfigureAwait(false);
+        if (route is null)
+        {
+            return;
+        }
+
+        UploadSession? session = FindSession(context, route);
+        if (session is null || !IsOpen(session))
+        {
+            await BlobErrorAsync(context, 404, "E_BLOB_UPLOAD_NOT_FOUND", "The multipart upload does not exist.").ConfigureAwait(false);
+            return;
+        }
+
+        string? numberText = SingleQueryValue(context.Request, "partNumber", out bool repeated);
+        if (numberText is null || repeated || !TryParsePartNumber(numberText, out int number))
+        {
+            await BlobErrorAsync(context, 400, "E_BLOB_INVALID_PART_NUMBER", "The query parameter partNumber is required: a decimal integer from 1 to 10000.").ConfigureAwait(false);
+            return;
+        }
+
+        RequestState state = State(context);
+
+        if (!SameMediaType(context.Request.ContentType, session.ContentType))
+        {
+            await BlobErrorAsync(context, Options.ContentTypeMismatchStatus, "E_BLOB_CONTENT_TYPE_MISMATCH", "The part's Content-Type does not match the contentType of the start call.").ConfigureAwait(false);
+            return;
+        }
+
+        long? length = await ValidateContentLengthAsync(context).ConfigureAwait(false);
+        if (length is null)
+        {
+            return;
+        }
+
+        (bool digestOk, DigestCheck? digest) = await ParseDigestAsync(context).ConfigureAwait(false);
+        if (!digestOk)
+        {
+            return;
+        }
+
+        using (digest)
+        {
+            string? path = Options.DiscardData ? null : Path.Combine(DataDirectory, "uploads", $"{session.Id}-{number}-{Interlocked.Increment(ref _fileSequence)}.part");
+            ReceivedBody received;
+            try
+            {
+                received = await BodyReceiver.ReceiveAsync(context.Request.Body, path, length.Value, digest, state.CorruptStoredBytes, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch
+            {
+                TryDelete(path);
+                throw;
+            }
+
+            if (!received.DigestMatches)
+            {
+                TryDelete(path);
+                await BlobErrorAsync(context, 400, "E_BLOB_DIGEST_MISMATCH", "The X-HERE-Digest does not match the bytes received.").ConfigureAwait(false);
+                return;
+            }
+
+            string etag = NewETag();
+            string? replaced;
+            lock (session.Gate)
+            {
+                if (session.State != UploadState.Open || session.Completing)
+                {
+                    replaced = path;
+                    etag = string.Empty;
+                }
+                else
+                {
+                    replaced = session.Parts.TryGetValue(number, out StoredPart? old) ? old.FilePath : null;
+                    session.Parts[number] = new StoredPart(number, etag, received.Length, received.Crc32C, path);
+                }
+            }
+
+            TryDelete(replaced);
+            if (etag.Length == 0)
+            {
+                await BlobErrorAsync(context, 404, "E_BLOB_UPLOAD_NOT_FOUND", "The multipart upload does not exist.").ConfigureAwait(false);
+                return;
+            }
+
+            context.Response.StatusCode = 200;
+            context.Response.Headers.ETag = etag;
+            context.Response.ContentLength = 0;
+        }
+    }
+
+    /// <summary>PUT .../multiparts/{token} (spec 2.3).</summary>
+    public async Task CompleteMultipartAsync(HttpContext context)
+    {
+        BlobRoute? route = await ValidateBlobRouteAsync(context).ConfigureAwait(false);
+        if (route is null)
+        {
+            return;
+        }
+
+        UploadSession? session = FindSession(context, route);
+        if (session is null || !IsOpen(session))
+        {
+            await BlobErrorAsync(context, 404, "E_BLOB_UPLOAD_NOT_FOUND", "The multipart upload does not exist.").ConfigureAwait(false);
+            return;
+        }
+
+        using JsonDocument? body = await ReadJsonAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            return;
+        }
+
+        List<(int Number, string ETag)>? listed = ParseCompleteBody(body.RootElement);
+        if (listed is null)
+        {
+            await BlobErrorAsync(context, 400, "E_BLOB_INVALID_REQUEST", "The body must be {\"parts\":[{\"etag\":\"...\",\"number\":1},...]} with at least one part.").ConfigureAwait(false);
+            return;
+        }
+
+        List<StoredPart> ordered;
+        string? problem;
+        int problemStatus = 400;
+        lock (session.Gate)
+        {
+            if (session.State != UploadState.Open || session.Completing)
+            {
+                ordered = [];
+                problem = "The multipart upload does not exist.";
+                problemStatus = 404;
+            }
+            else
+            {
+                problem = CheckCompleteList(session, listed, out ordered);
+                if (problem is null)
+                {
+                    session.Completing = true;
+                }
+            }
+        }
+
+        if (problem is not null)
+        {
+            await BlobErrorAsync(context, problemStatus, problemStatus == 404 ? "E_BLOB_UPLOAD_NOT_FOUND" : "E_BLOB_INVALID_PARTS", problem).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await FinishCompleteAsync(context, session, route, ordered).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (session.Gate)
+            {
+                session.Completing = false;
+            }
+        }
+    }
+
+    /// <summary>GET .../multiparts/{token} (spec 2.4).</summary>
+    public async Task GetStatusAsync(HttpContext context)
+    {
+        BlobRoute? route = await ValidateBlobRouteAsync(context).ConfigureAwait(false);
+        if (route is null)
+        {
+            return;
+        }
+
+        UploadSession? session = FindSession(context, route);
+        string? status = null;
+        if (session is not null)
+        {
+            lock (session.Gate)
+            {
+                if (session.State is UploadState.Completed or UploadState.Failed)
+                {
+                    status = Clock.GetUtcNow() < session.ProcessingUntil ? "processing"
+                        : session.State == UploadState.Completed ? "completed" : "failed";
+                }
+            }
+        }
+
+        if (status is null && Options.StatusOfUnknownUpload == UnknownUploadStatus.Processing)
+        {
+            status = "processing";
+        }
+
+        if (status is null)
+        {
+            await BlobErrorAsync(context, 404, "E_BLOB_UPLOAD_NOT_FOUND", "The multipart upload does not exist.").ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new StatusResponse(status), EmulatorJsonContext.Default.StatusResponse), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>DELETE .../multiparts/{token} (spec 2.5).</summary>
+    public async Task CancelMultipartAsync(HttpContext context)
+    {
+        BlobRoute? route = await ValidateBlobRouteAsync(context).ConfigureAwait(false);
+        if (route is null)
+        {
+            return;
+        }
+
+        UploadSession? session = FindSession(context, route);
+        List<string?> files = [];
+        bool cancelled = false;
+        if (session is not null)
+        {
+            lock (session.Gate)
+            {
+                if (session.State == UploadState.Open && !session.Completing)
+                {
+                    session.State = UploadState.Cancelled;
+                    files.AddRange(session.Parts.Values.Select(p => p.FilePath));
+                    session.Parts.Clear();
+                    cancelled = true;
+                }
+            }
+        }
+
+        if (!cancelled)
+        {
+            await BlobErrorAsync(context, 404, "E_BLOB_UPLOAD_NOT_FOUND", "The multipart upload does not exist.").ConfigureAwait(false);
+            return;
+        }
+
+        files.ForEach(TryDelete);
+        context.Response.StatusCode = 204;
+    }
+
+    private async Task FinishCompleteAsync(HttpContext context, UploadSession session, BlobRoute route, List<StoredPart> ordered)
+    {
+        RequestState state = State(context);
+        DateTimeOffset processingUntil = Clock.GetUtcNow() + Options.ProcessingDelay;
+        bool fail = state.FailUpload || session.ForceFail || Options.CompletionOutcome == CompletionOutcome.Failed;
+        long total = ordered.Sum(p => p.Length);
+        if (fail)
+        {
+            if (_blobs.ContainsKey(route.Key))
+            {
+                await BlobErrorAsync(context, 409, "E_BLOB_DATA_HANDLE_EXISTS", "The data handle already holds a blob.").ConfigureAwait(false);
+                return;
+            }
+
+            Close(session, UploadState.Failed, processingUntil);
+            context.Response.StatusCode = 204;
+            return;
+        }
+
+        uint crc = 0;
+        bool first = true;
+        foreach (StoredPart part in ordered)
+        {
+            crc = first ? part.Crc32C : Crc32CMath.Combine(crc, part.Crc32C, part.Length);
+            first = false;
+        }
+
+        // Reserve the handle first (409 for a concurrent writer), then assemble.
+        string? blobPath = Options.DiscardData ? null : NewFilePath("blobs", ".blob");
+        BlobEntry entry = RegisterBlob(route.Key, total, crc, session.ContentType, session.ContentEncoding, blobPath, processingUntil, out bool added);
+        if (!added)
+        {
+            await BlobErrorAsync(context, 409, "E_BLOB_DATA_HANDLE_EXISTS", "The data handle already holds a blob.").ConfigureAwait(false);
+            return;
+        }
+
+        if (blobPath is not null)
+        {
+            try
+            {
+                await BodyReceiver.ConcatenateAsync([.. ordered.Select(p => p.FilePath!)], blobPath, total, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch
+            {
+                _blobs.TryRemove(route.Key, out _);
+                _storageKeys.TryRemove(entry.StorageKey, out _);
+                TryDelete(blobPath);
+                throw;
+            }
+        }
+
+        Close(session, UploadState.Completed, processingUntil);
+        context.Response.StatusCode = 204;
+    }
+
+    private static void Close(UploadSession session, UploadState finalState, DateTimeOffset processingUntil)
+    {
+        List<string?> files;
+        lock (session.Gate)
+        {
+            session.State = finalState;
+            session.ProcessingUntil = processingUntil;
+            files = [.. session.Parts.Values.Select(p => p.FilePath)];
+            session.Parts.Clear();
+        }
+
+        files.ForEach(TryDelete);
+    }
+
+    private string? CheckCompleteList(UploadSession session, List<(int Number, string ETag)> listed, out List<StoredPart> ordered)
+    {
+        ordered = new List<StoredPart>(listed.Count);
+        HashSet<int> seen = [];
+        int previous = 0;
+        foreach ((int number, string etag) in listed)
+        {
+            if (!seen.Add(number))
+            {
+                return $"Part number {number} is listed more than once.";
+            }
+
+            if (Options.RequireAscendingPartList && number <= previous)
+            {
+                return "The parts must be listed in ascending part-number order.";
+            }
+
+            previous = number;
+            if (!session.Parts.TryGetValue(number, out StoredPart? part) || !string.Equals(part.ETag, etag, StringComparison.Ordinal))
+            {
+                return ServiceLimits.PartsNotFoundMessage;
+            }
+
+            ordered.Add(part);
+        }
+
+        if (Options.RequireConsecutivePartNumbers && (seen.Min() != 1 || seen.Max() != listed.Count))
+        {
+            return "The part numbers must be consecutive from 1.";
+        }
+
+        if (Options.AssembleBy == PartAssemblyOrder.NumberOrder)
+        {
+            ordered.Sort((a, b) => a.Number.CompareTo(b.Number));
+        }
+
+        for (int i = 0; i < ordered.Count - 1; i++)
+        {
+            if (ordered[i].Length < Options.MinimumPartSize)
+            {
+                return $"Part {ordered[i].Number} is smaller than the minimum part size of {Options.MinimumPartSize} bytes; only the last part may be smaller.";
+            }
+        }
+
+        if (ordered.Sum(p => p.Length) > ServiceLimits.MaxBlobSize)
+        {
+            return "The blob would exceed 50 GB.";
+        }
+
+        return null;
+    }
+
+    private static List<(int Number, string ETag)>? ParseCompleteBody(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("parts", out JsonElement parts)
+            || parts.ValueKind != JsonValueKind.Array
+            || parts.GetArrayLength() is 0 or > ServiceLimits.MaxPartNumber)
+        {
+            return null;
+        }
+
+        List<(int, string)> result = [];
+        foreach (JsonElement part in parts.EnumerateArray())
+        {
+            if (part.ValueKind != JsonValueKind.Object
+                || !part.TryGetProperty("etag", out JsonElement etag) || etag.ValueKind != JsonValueKind.String
+                || !part.TryGetProperty("number", out JsonElement number) || number.ValueKind != JsonValueKind.Number
+                || !number.TryGetInt32(out int value) || value is < 1 or > ServiceLimits.MaxPartNumber)
+            {
+                return null;
+            }
+
+            result.Add((value, etag.GetString()!));
+        }
+
+        return result;
+    }
+
+    private async Task<JsonDocument?> ReadJsonAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength is > MaxJsonBody)
+        {
+            await BlobErrorAsync(context, 413, "E_BLOB_TOO_LARGE", "The JSON body is too large.").ConfigureAwait(false);
+            return null;
+        }
+
+        using MemoryStream buffer = new();
+        byte[] chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxJsonBody)
+            {
+                await BlobErrorAsync(context, 413, "E_BLOB_TOO_LARGE", "The JSON body is too large.").ConfigureAwait(false);
+                return null;
+            }
+        }
+
+        try
+        {
+            return JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException)
+        {
+            await BlobErrorAsync(context, 400, "E_BLOB_INVALID_JSON", "The body is not valid JSON.").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private UploadSession? FindSession(HttpContext context, BlobRoute route)
+    {
+        string token = RouteValue(context, "uploadToken");
+        State(context).UploadId = token;
+        return _uploads.TryGetValue(token, out UploadSession? session)
+            && session.CatalogHrn == route.CatalogHrn && session.LayerId == route.Layer.Id && session.DataHandle == route.DataHandle
+            ? session
+            : null;
+    }
+
+    private static bool IsOpen(UploadSession session)
+    {
+        lock (session.Gate)
+        {
+            return session.State == UploadState.Open;
+        }
+    }
+
+    public static bool TryParsePartNumber(string text, out int number)
+    {
+        number = 0;
+        if (text.Length is 0 or > 5 || !text.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        number = int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+        return number is >= 1 and <= ServiceLimits.MaxPartNumber;
+    }
+
+    private string NewETag()
+    {
+        string hex = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        return Options.QuotedETags ? "\"" + hex + "\"" : hex;
+    }
+}

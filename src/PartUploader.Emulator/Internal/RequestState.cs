@@ -1,0 +1,19 @@
+namespace PartUploader.Emulator.Internal;
+
+/// <summary>What the pipeline and the handler learn about one request, for the journal and for faults.</summary>
+internal sealed class RequestState
+{
+    public EmulatorOperation? Operation { get; init; }
+
+    public string? UploadId { get; set; }
+
+    public int? PartNumber { get; set; }
+
+    public string? FaultApplied { get; set; }
+
+    public bool CorruptStoredBytes { get; set; }
+
+    public bool FailUpload { get; set; }
+
+    public BodyMeter? Body { get; set; }
+}
