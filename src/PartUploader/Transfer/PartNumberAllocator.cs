@@ -6,13 +6,14 @@ namespace PartUploader.Internal.Transfer;
 /// Gives every attempt its part number, never the same one twice in an upload (spec 4.3 and 5).
 /// </summary>
 /// <remarks>
-/// FreshOnRetry: one counter for every attempt; first attempts are taken in byte order by the
-/// dispatcher, so they are 1..N when nothing fails, and each retry takes the next number above all
-/// issued. Reserved(k): part i's attempts take i*k+1 .. i*k+k.
+/// FreshOnRetry with a known part count N: part i's first attempt is i+1 (1..N in byte order), and
+/// each retry takes the next number above N and above every retry number issued. With an unknown
+/// count, one counter serves every attempt, first attempts being taken in byte order by the
+/// dispatcher. Reserved(k): part i's attempts take i*k+1 .. i*k+k.
 /// </remarks>
-internal sealed class PartNumberAllocator(PartNumbering policy, int reservedPerPart)
+internal sealed class PartNumberAllocator(PartNumbering policy, int reservedPerPart, int? knownPartCount = null)
 {
-    private int _last;
+    private int _last = policy == PartNumbering.FreshOnRetry && knownPartCount is int n ? n : 0;
 
     /// <summary>Gets the highest number issued so far.</summary>
     public int Highest => Volatile.Read(ref _last);
@@ -35,6 +36,11 @@ internal sealed class PartNumberAllocator(PartNumbering policy, int reservedPerP
 
             InterlockedMax(ref _last, (int)number);
             return (int)number;
+        }
+
+        if (knownPartCount is int count && attempt == 0)
+        {
+            return partIndex < count ? partIndex + 1 : null;
         }
 
         int next = Interlocked.Increment(ref _last);

@@ -83,7 +83,7 @@ internal sealed partial class UploadRun
         }
 
         using var blobHasher = new OrderedBlobHasher(_request.WholeBlobDigests);
-        var numbers = new PartNumberAllocator(_options.PartNumbering, _options.ReservedNumbersPerPart);
+        var numbers = new PartNumberAllocator(_options.PartNumbering, _options.ReservedNumbersPerPart, plan.PartCount);
         int concurrency = (int)Math.Clamp(_options.MaxBufferedBytes / Math.Max(1, plan.BaseSize), 1, _options.MaxConcurrency);
         using var slots = new SemaphoreSlim(concurrency, concurrency);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
