@@ -1,3 +1,5 @@
+using PartUploader.Internal.Diagnostics;
+
 namespace PartUploader.Internal.Transfer;
 
 /// <summary>
@@ -78,6 +80,7 @@ internal sealed class SegmentPool
             }
 
             _outstanding -= segments.Length;
+            PartUploaderTelemetry.BytesBuffered.Add(-(long)segments.Length * SegmentSize);
             while (_waiters.First is { } first && Available() >= first.Value.Count)
             {
                 _waiters.RemoveFirst();
@@ -122,6 +125,7 @@ internal sealed class SegmentPool
         }
 
         _outstanding += count;
+        PartUploaderTelemetry.BytesBuffered.Add((long)count * SegmentSize);
         _peakOutstanding = Math.Max(_peakOutstanding, _outstanding);
         return segments;
     }

@@ -309,6 +309,7 @@ internal sealed partial class UploadRun
         }
 
         _progress.AddAcknowledged(length);
+        PartUploaderTelemetry.BytesUploaded.Add(length);
         TimeSpan elapsed = _time.GetElapsedTime(_started);
         _progress.Close(report: true);
         Log.SinglePutCompleted(_logger, _request.DataHandle, length, (long)elapsed.TotalMilliseconds);

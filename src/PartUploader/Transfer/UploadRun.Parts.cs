@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using PartUploader.Internal.Diagnostics;
 using PartUploader.Internal.Hashing;
@@ -60,110 +61,137 @@ internal sealed partial class UploadRun
             if (attempt > 0)
             {
                 _progress.AddRetry();
+                PartUploaderTelemetry.Retries.Add(1);
             }
 
             _table.RecordAttempt(part, number);
             Log.PartSending(_logger, UploadId, number, part.Length, attempt + 1);
+
+            using Activity? activity = PartUploaderTelemetry.Source.StartActivity(PartUploaderTelemetry.PartAttemptActivity, ActivityKind.Client);
+            activity?.SetTag("partuploader.part_number", number);
+            activity?.SetTag("partuploader.part_size", part.Length);
+            activity?.SetTag("partuploader.attempt", attempt + 1);
+            PartUploaderTelemetry.PartsInFlight.Add(1);
             long started = _time.GetTimestamp();
-            long sentThisAttempt = 0;
-            using var content = new PartContent(buffer, _request.ContentType, written =>
+            int status = 0;
+            try
             {
-                lock (state)
+                long sentThisAttempt = 0;
+                using var content = new PartContent(buffer, _request.ContentType, written =>
                 {
-                    sentThisAttempt += written;
-                    if (sentThisAttempt > state.MaxSent)
+                    lock (state)
                     {
-                        _progress.AddSent(sentThisAttempt - state.MaxSent);
-                        state.MaxSent = sentThisAttempt;
-                    }
-                }
-            });
-
-            PartAttemptResult result = await _protocol.UploadPartAsync(
-                _partEndpoint, _upload!, number, content, part.DigestHeader, _options.BillingTag, attemptToken).ConfigureAwait(false);
-
-            if (result.Succeeded)
-            {
-                _table.Acknowledge(part, number, result.ETag!);
-                long elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
-                Log.PartAcknowledged(_logger, UploadId, number, elapsedMs);
-                return;
-            }
-
-            if (result.Status is >= 200 and <= 299)
-            {
-                throw new PartUploadException(PartUploadException.FormatMessage(
-                    "The service acknowledged a part without an ETag, so the upload cannot be completed", BlobProtocol.OpUploadPart, result.Status,
-                    dataHandle: _request.DataHandle, partNumber: number))
-                {
-                    Status = result.Status,
-                    ErrorCode = "MissingETag",
-                    Operation = BlobProtocol.OpUploadPart,
-                    DataHandle = _request.DataHandle,
-                    UploadId = UploadId,
-                    PartNumber = number,
-                };
-            }
-
-            if (result.Status == 401 && !state.TokenRefreshed)
-            {
-                // One refresh, then a retry under a fresh number (spec 2.2: never the same number twice).
-                state.TokenRefreshed = true;
-                await _endpoint.Tokens.GetTokenAsync(forceRefresh: true, attemptToken).ConfigureAwait(false);
-                throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
-            }
-
-            if (result.Status == 400 && part.DigestHeader is not null)
-            {
-                if (_source.CanReread)
-                {
-                    uint again = await _source.ComputeCrc32CAsync(part.Offset, part.Length, attemptToken).ConfigureAwait(false);
-                    if (again != part.Crc32C)
-                    {
-                        throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
-                            "The source changed while it was uploaded: a part read again has another digest", BlobProtocol.OpUploadPart, result.Status,
-                            dataHandle: _request.DataHandle, partNumber: number))
+                        sentThisAttempt += written;
+                        if (sentThisAttempt > state.MaxSent)
                         {
-                            Status = result.Status,
-                            ErrorCode = "SourceChanged",
-                            Operation = BlobProtocol.OpUploadPart,
-                            DataHandle = _request.DataHandle,
-                            UploadId = UploadId,
-                            PartNumber = number,
-                            Offset = part.Offset,
-                        };
+                            _progress.AddSent(sentThisAttempt - state.MaxSent);
+                            state.MaxSent = sentThisAttempt;
+                        }
                     }
+                });
+
+                PartAttemptResult result = await _protocol.UploadPartAsync(
+                    _partEndpoint, _upload!, number, content, part.DigestHeader, _options.BillingTag, attemptToken).ConfigureAwait(false);
+                status = result.Status;
+                activity?.SetTag("http.response.status_code", result.Status);
+
+                if (result.Succeeded)
+                {
+                    activity?.SetStatus(ActivityStatusCode.Ok);
+                    PartUploaderTelemetry.BytesUploaded.Add(part.Length);
+                    _table.Acknowledge(part, number, result.ETag!);
+                    long elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+                    Log.PartAcknowledged(_logger, UploadId, number, elapsedMs);
+                    return;
                 }
 
-                if (!state.DigestRetried)
+                if (result.Status is >= 200 and <= 299)
                 {
-                    // The bytes we hold are what we read: a mismatch was corruption in transit. Once.
-                    state.DigestRetried = true;
+                    throw new PartUploadException(PartUploadException.FormatMessage(
+                        "The service acknowledged a part without an ETag, so the upload cannot be completed", BlobProtocol.OpUploadPart, result.Status,
+                        dataHandle: _request.DataHandle, partNumber: number))
+                    {
+                        Status = result.Status,
+                        ErrorCode = "MissingETag",
+                        Operation = BlobProtocol.OpUploadPart,
+                        DataHandle = _request.DataHandle,
+                        UploadId = UploadId,
+                        PartNumber = number,
+                    };
+                }
+
+                if (result.Status == 401 && !state.TokenRefreshed)
+                {
+                    // One refresh, then a retry under a fresh number (spec 2.2: never the same number twice).
+                    state.TokenRefreshed = true;
+                    await _endpoint.Tokens.GetTokenAsync(forceRefresh: true, attemptToken).ConfigureAwait(false);
                     throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
                 }
 
-                throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
-                    "The service rejected the part twice (400: digest mismatch or bad parameters)", BlobProtocol.OpUploadPart, result.Status,
-                    result.Error.Code, result.Error.Title, result.Error.CorrelationId, _request.DataHandle, number))
+                if (result.Status == 400 && part.DigestHeader is not null)
                 {
-                    Status = result.Status,
-                    ErrorCode = result.Error.Code ?? "DigestRejected",
-                    ErrorTitle = result.Error.Title,
-                    CorrelationId = result.Error.CorrelationId,
-                    Operation = BlobProtocol.OpUploadPart,
-                    DataHandle = _request.DataHandle,
-                    UploadId = UploadId,
-                    PartNumber = number,
-                    Offset = part.Offset,
-                };
-            }
+                    if (_source.CanReread)
+                    {
+                        uint again = await _source.ComputeCrc32CAsync(part.Offset, part.Length, attemptToken).ConfigureAwait(false);
+                        if (again != part.Crc32C)
+                        {
+                            throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
+                                "The source changed while it was uploaded: a part read again has another digest", BlobProtocol.OpUploadPart, result.Status,
+                                dataHandle: _request.DataHandle, partNumber: number))
+                            {
+                                Status = result.Status,
+                                ErrorCode = "SourceChanged",
+                                Operation = BlobProtocol.OpUploadPart,
+                                DataHandle = _request.DataHandle,
+                                UploadId = UploadId,
+                                PartNumber = number,
+                                Offset = part.Offset,
+                            };
+                        }
+                    }
 
-            if (result.Error.IsTransient)
+                    if (!state.DigestRetried)
+                    {
+                        // The bytes we hold are what we read: a mismatch was corruption in transit. Once.
+                        state.DigestRetried = true;
+                        throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
+                    }
+
+                    throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
+                        "The service rejected the part twice (400: digest mismatch or bad parameters)", BlobProtocol.OpUploadPart, result.Status,
+                        result.Error.Code, result.Error.Title, result.Error.CorrelationId, _request.DataHandle, number))
+                    {
+                        Status = result.Status,
+                        ErrorCode = result.Error.Code ?? "DigestRejected",
+                        ErrorTitle = result.Error.Title,
+                        CorrelationId = result.Error.CorrelationId,
+                        Operation = BlobProtocol.OpUploadPart,
+                        DataHandle = _request.DataHandle,
+                        UploadId = UploadId,
+                        PartNumber = number,
+                        Offset = part.Offset,
+                    };
+                }
+
+                if (result.Error.IsTransient)
+                {
+                    throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
+                }
+
+                throw BlobProtocol.CreateException(BlobProtocol.OpUploadPart, result.Error, _request.DataHandle, UploadId, number);
+            }
+            catch (Exception ex)
             {
-                throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
+                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+                throw;
             }
-
-            throw BlobProtocol.CreateException(BlobProtocol.OpUploadPart, result.Error, _request.DataHandle, UploadId, number);
+            finally
+            {
+                PartUploaderTelemetry.PartsInFlight.Add(-1);
+                PartUploaderTelemetry.PartDuration.Record(
+                    _time.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("http.response.status_code", status));
+            }
         }, token).ConfigureAwait(false);
     }
 
