@@ -125,6 +125,11 @@ public partial class PartUploadClient
         }
 
         UploadValidation.Validate(options, _options.MaxDataHandleLength);
+        if (options.JournalPath is not null)
+        {
+            throw new ArgumentException("JournalPath is for file uploads: a stream's identity cannot be verified on resume. Upload the file by path, or leave JournalPath unset.", nameof(options));
+        }
+
         using var source = new StreamSource(content);
         return await RunAsync(source, options, cancellationToken).ConfigureAwait(false);
     }
@@ -146,8 +151,83 @@ public partial class PartUploadClient
         ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
         ArgumentNullException.ThrowIfNull(options);
         UploadValidation.Validate(options, _options.MaxDataHandleLength);
+        JournalRequest? journal = null;
+        if (options.JournalPath is not null)
+        {
+            ValidateJournalUse(options);
+            journal = new JournalRequest(options.JournalPath, SourceIdentity.Of(filePath), ResumeFrom: null);
+        }
+
         using FileSource source = FileSource.Open(filePath);
-        return await RunAsync(source, options, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(source, options, journal, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Continues a multipart upload of a file that was interrupted (for example by a crash) from its journal.</summary>
+    /// <param name="filePath">The same file, unchanged.</param>
+    /// <param name="options">The same layer, data handle and content type as the interrupted upload, with <see cref="PartUploadOptions.JournalPath"/> naming its journal.</param>
+    /// <param name="cancellationToken">Cancels the upload; the multipart upload is then cancelled on the server.</param>
+    /// <returns>What was stored. Whole-blob MD5/SHA digests are not computed for a resumed upload; the CRC-32C is.</returns>
+    /// <remarks>
+    /// Only the parts the journal does not list as acknowledged are sent, each under a part number
+    /// above every number the interrupted run may have issued (never one whose outcome is unknown).
+    /// Parts sent on resume are out of number order, so they are read back and verified like retried parts.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><see cref="PartUploadOptions.JournalPath"/> is not set, or the options do not match the journal.</exception>
+    /// <exception cref="PartChecksumMismatchException">The file changed since the interrupted upload (<c>SourceChanged</c>).</exception>
+    /// <exception cref="UploadNotFoundException">The upload no longer exists on the service.</exception>
+    /// <exception cref="PartUploadException">The journal cannot be used (<c>JournalInvalid</c>), or the service failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public virtual async Task<PartUploadResult> ResumeAsync(string filePath, PartUploadOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
+        ArgumentNullException.ThrowIfNull(options);
+        UploadValidation.Validate(options, _options.MaxDataHandleLength);
+        if (options.JournalPath is null)
+        {
+            throw new ArgumentException("JournalPath must name the journal of the upload to resume.", nameof(options));
+        }
+
+        ValidateJournalUse(options);
+        JournalState state = UploadJournal.Load(options.JournalPath);
+        if (state.LayerId != options.LayerId || state.DataHandle != options.DataHandle || state.ContentType != options.ContentType)
+        {
+            throw new ArgumentException($"The journal is of data handle '{state.DataHandle}' in layer '{state.LayerId}' ({state.ContentType}); the options name another upload.", nameof(options));
+        }
+
+        SourceIdentity now = SourceIdentity.Of(filePath);
+        if (now != state.Source)
+        {
+            throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
+                $"The file changed since the interrupted upload (then {state.Source.Describe()}; now {now.Describe()}, or different content)", "Resume", 0, "SourceChanged", dataHandle: state.DataHandle))
+            {
+                ErrorCode = "SourceChanged",
+                Operation = "Resume",
+                DataHandle = state.DataHandle,
+                UploadId = state.UploadId,
+            };
+        }
+
+        BlobEndpoint endpoint = await GetEndpointAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(endpoint.BaseUrl.AbsoluteUri, state.BaseUrl, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The journal belongs to another catalog or service than this client's; the token is never sent to a host taken from a journal.", nameof(options));
+        }
+
+        using FileSource source = FileSource.Open(filePath);
+        return await RunAsync(source, options, new JournalRequest(options.JournalPath, now, state), cancellationToken).ConfigureAwait(false);
+    }
+
+    private void ValidateJournalUse(PartUploadOptions options)
+    {
+        if (_options.PartNumbering != PartNumbering.FreshOnRetry)
+        {
+            throw new ArgumentException("JournalPath needs PartNumbering.FreshOnRetry: under Reserved(k) a resumed part could not tell which of its numbers an interrupted attempt used.", nameof(options));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.JournalPath) || Directory.Exists(options.JournalPath))
+        {
+            throw new ArgumentException("JournalPath must be a file path.", nameof(options));
+        }
     }
 
     /// <summary>Tells whether a blob exists under a data handle (HEAD).</summary>
@@ -206,9 +286,12 @@ public partial class PartUploadClient
     private async Task DeleteCoreAsync(string layerId, string dataHandle, CancellationToken cancellationToken) =>
         await _protocol.DeleteAsync(await GetEndpointAsync(cancellationToken).ConfigureAwait(false), layerId, dataHandle, _options.BillingTag, cancellationToken).ConfigureAwait(false);
 
-    private async Task<PartUploadResult> RunAsync(PartSource source, PartUploadOptions options, CancellationToken cancellationToken)
+    private async Task<PartUploadResult> RunAsync(PartSource source, PartUploadOptions options, CancellationToken cancellationToken) =>
+        await RunAsync(source, options, journal: null, cancellationToken).ConfigureAwait(false);
+
+    private async Task<PartUploadResult> RunAsync(PartSource source, PartUploadOptions options, JournalRequest? journal, CancellationToken cancellationToken)
     {
-        var request = new UploadRequest(options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, options.ForceMultipart, options.WholeBlobDigests, options.Progress);
+        var request = new UploadRequest(options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, options.ForceMultipart, options.WholeBlobDigests, options.Progress, journal);
         BlobEndpoint endpoint = await GetEndpointAsync(cancellationToken).ConfigureAwait(false);
         var run = new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, source, Diagnostics);
         return await run.RunAsync(cancellationToken).ConfigureAwait(false);

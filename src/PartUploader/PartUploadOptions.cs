@@ -29,6 +29,17 @@ public sealed class PartUploadOptions
     /// <value>The default value is null.</value>
     public IProgress<UploadProgress>? Progress { get; set; }
 
+    /// <summary>
+    /// Gets or sets the path of an opt-in resume journal. When set, a multipart upload of a file records
+    /// its links, plan, source identity, acknowledged parts and issued part numbers there (atomically,
+    /// after each acknowledged part; never a token), so that
+    /// <see cref="PartUploadClient.ResumeAsync(string, PartUploadOptions, CancellationToken)"/> can
+    /// continue it after a crash. The journal is deleted when the upload completes or is cancelled on the server.
+    /// </summary>
+    /// <value>The default value is null: no journal.</value>
+    /// <remarks>For file uploads with <see cref="PartNumbering.FreshOnRetry"/> only; blobs sent in one PUT need none.</remarks>
+    public string? JournalPath { get; set; }
+
     /// <inheritdoc/>
     public override string ToString() => $"PartUploadOptions(LayerId={LayerId}, DataHandle={DataHandle}, ContentType={ContentType})";
 }

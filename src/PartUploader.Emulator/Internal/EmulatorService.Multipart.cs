@@ -256,6 +256,11 @@ internal sealed partial class EmulatorService
                     status = Clock.GetUtcNow() < session.ProcessingUntil ? "processing"
                         : session.State == UploadState.Completed ? "completed" : "failed";
                 }
+                else if (session.State == UploadState.Open && session.Completing)
+                {
+                    // A complete call was accepted and the blob is being assembled.
+                    status = "processing";
+                }
             }
         }
 

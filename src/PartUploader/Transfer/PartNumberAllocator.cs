@@ -11,9 +11,15 @@ namespace PartUploader.Internal.Transfer;
 /// count, one counter serves every attempt, first attempts being taken in byte order by the
 /// dispatcher. Reserved(k): part i's attempts take i*k+1 .. i*k+k.
 /// </remarks>
-internal sealed class PartNumberAllocator(PartNumbering policy, int reservedPerPart, int? knownPartCount = null)
+/// <param name="policy">The numbering policy.</param>
+/// <param name="reservedPerPart">k of Reserved(k).</param>
+/// <param name="knownPartCount">N, when the blob's length is known.</param>
+/// <param name="resumeAbove">When resuming: every number up to this may have been issued before, so every attempt (first ones too) takes a number above it.</param>
+/// <param name="reserve">Called with each counter number before it is used (the journal records it first).</param>
+internal sealed class PartNumberAllocator(
+    PartNumbering policy, int reservedPerPart, int? knownPartCount = null, int? resumeAbove = null, Action<int>? reserve = null)
 {
-    private int _last = policy == PartNumbering.FreshOnRetry && knownPartCount is int n ? n : 0;
+    private int _last = resumeAbove ?? (policy == PartNumbering.FreshOnRetry && knownPartCount is int n ? n : 0);
 
     /// <summary>Gets the highest number issued so far.</summary>
     public int Highest => Volatile.Read(ref _last);
@@ -38,7 +44,7 @@ internal sealed class PartNumberAllocator(PartNumbering policy, int reservedPerP
             return (int)number;
         }
 
-        if (knownPartCount is int count && attempt == 0)
+        if (knownPartCount is int count && attempt == 0 && resumeAbove is null)
         {
             return partIndex < count ? partIndex + 1 : null;
         }
@@ -50,6 +56,7 @@ internal sealed class PartNumberAllocator(PartNumbering policy, int reservedPerP
             return null;
         }
 
+        reserve?.Invoke(next);
         return next;
     }
 

@@ -21,7 +21,10 @@ internal sealed class PartRecord(int index, long offset)
 
     public string? ETag { get; set; }
 
-    public bool Retried => NumbersTried.Count > 1;
+    /// <summary>Gets or sets whether the part was sent out of number order (a retry, or a resumed part): the read-back check covers it.</summary>
+    public bool Resumed { get; set; }
+
+    public bool Retried => NumbersTried.Count > 1 || Resumed;
 }
 
 /// <summary>

@@ -8,7 +8,11 @@ internal sealed record UploadRequest(
     string? ContentEncoding,
     bool ForceMultipart,
     WholeBlobDigests WholeBlobDigests,
-    IProgress<UploadProgress>? Progress);
+    IProgress<UploadProgress>? Progress,
+    JournalRequest? Journal = null);
+
+/// <summary>An opt-in journal: where to write it, the source's identity, and the state to resume from.</summary>
+internal sealed record JournalRequest(string Path, SourceIdentity Source, JournalState? ResumeFrom);
 
 /// <summary>Observations of a transfer for tests and benchmarks: peak parts in flight and the buffer pool.</summary>
 internal sealed class TransferDiagnostics

@@ -199,11 +199,11 @@ internal sealed partial class UploadRun
     }
 
     /// <summary>Cancels the multipart upload on the server with a token of its own (spec 4.7); a failure is logged and attached, never thrown over the original error.</summary>
-    private async Task CancelOnServerAsync(Exception original)
+    private async Task<bool> CancelOnServerAsync(Exception original)
     {
         if (_upload is null)
         {
-            return;
+            return true;
         }
 
         Log.UploadFailed(_logger, original, UploadId, _request.DataHandle);
@@ -222,11 +222,13 @@ internal sealed partial class UploadRun
                 }
             }, timeout.Token).ConfigureAwait(false);
             Log.UploadCancelled(_logger, UploadId, _request.DataHandle);
+            return true;
         }
         catch (Exception ex) when (ex is PartUploadException or OperationCanceledException or HttpRequestException)
         {
             Log.CancelFailed(_logger, ex, UploadId, _request.DataHandle);
             original.Data["PartUploader.CancelError"] = ex.Message;
+            return false;
         }
     }
 

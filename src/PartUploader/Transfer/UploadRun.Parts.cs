@@ -37,6 +37,7 @@ internal sealed partial class UploadRun
             }
 
             await SendWithRetriesAsync(part, buffer, firstNumber, numbers, token).ConfigureAwait(false);
+            RecordInJournal(part);
             _progress.AddAcknowledged(part.Length);
         }
         catch (Exception ex)

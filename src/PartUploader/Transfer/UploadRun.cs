@@ -34,6 +34,7 @@ internal sealed partial class UploadRun
     private ProgressTracker _progress;
     private MultipartUpload? _upload;
     private ExceptionDispatchInfo? _failure;
+    private UploadJournal? _journal;
 
     public UploadRun(
         BlobProtocol protocol,
@@ -101,12 +102,14 @@ internal sealed partial class UploadRun
 
     private async Task<PartUploadResult> RunCoreAsync(CancellationToken cancellationToken)
     {
-        if (!_request.ForceMultipart && _source.Length is long length && length < _options.SingleShotThreshold)
+        JournalState? resume = _request.Journal?.ResumeFrom;
+        if (resume is null && !_request.ForceMultipart && _source.Length is long length && length < _options.SingleShotThreshold)
         {
             return await SinglePutAsync(prefilled: null, length, cancellationToken).ConfigureAwait(false);
         }
 
-        PartPlan plan = PartPlan.Create(_source.Length, _options.PartSize, _options.MaxBufferedBytes, _options.PartNumbering, _options.ReservedNumbersPerPart);
+        PartPlan plan = PartPlan.Create(
+            _source.Length, resume?.PartSize ?? _options.PartSize, Math.Max(_options.MaxBufferedBytes, resume?.PartSize ?? 0), _options.PartNumbering, _options.ReservedNumbersPerPart);
         Log.UploadStarting(_logger, _request.DataHandle, _request.LayerId, _source.Length, plan.BaseSize, multipart: true);
         _progress = new ProgressTracker(_request.Progress, _time, plan.TotalLength, plan.PartCount);
         return await MultipartAsync(plan, cancellationToken).ConfigureAwait(false);
@@ -120,8 +123,16 @@ internal sealed partial class UploadRun
             _diagnostics.Pool = pool;
         }
 
-        using var blobHasher = new OrderedBlobHasher(_request.WholeBlobDigests);
-        var numbers = new PartNumberAllocator(_options.PartNumbering, _options.ReservedNumbersPerPart, plan.PartCount);
+        // A resumed upload skips parts, so whole-blob digests other than the CRC-32C cannot be computed in order.
+        using var blobHasher = new OrderedBlobHasher(_request.Journal?.ResumeFrom is null ? _request.WholeBlobDigests : WholeBlobDigests.None);
+        JournalState? resume = _request.Journal?.ResumeFrom;
+        var numbers = new PartNumberAllocator(
+            _options.PartNumbering,
+            _options.ReservedNumbersPerPart,
+            plan.PartCount,
+            resume is null ? null : Math.Max(resume.PartCount, resume.NumbersReservedThrough),
+            _request.Journal is null ? null : number => _journal?.EnsureReserved(number));
+        var acknowledgedBefore = new HashSet<int>();
         int concurrency = (int)Math.Clamp(_options.MaxBufferedBytes / Math.Max(1, plan.BaseSize), 1, _options.MaxConcurrency);
         using var slots = new SemaphoreSlim(concurrency, concurrency);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
@@ -131,9 +142,14 @@ internal sealed partial class UploadRun
 
         try
         {
-            if (_source.ReadsInParallel)
+            if (resume is not null)
+            {
+                SeedFromJournal(resume, acknowledgedBefore);
+            }
+            else if (_source.ReadsInParallel)
             {
                 await StartMultipartAsync(token).ConfigureAwait(false);
+                StartJournal(plan);
             }
 
             long offset = 0;
@@ -148,6 +164,12 @@ internal sealed partial class UploadRun
                 if (plan.TotalLength is long total)
                 {
                     size = Math.Min(size, total - offset);
+                }
+
+                if (acknowledgedBefore.Contains(index))
+                {
+                    offset += size;
+                    continue;
                 }
 
                 PartBuffer buffer = await pool.RentAsync(Math.Max(size, 1), token).ConfigureAwait(false);
@@ -170,6 +192,7 @@ internal sealed partial class UploadRun
                     {
                         part = _table.Add(index, offset);
                         part.Length = size;
+                        part.Resumed = resume is not null;
                     }
                     else
                     {
@@ -246,7 +269,11 @@ internal sealed partial class UploadRun
 
         if (_failure is not null)
         {
-            await CancelOnServerAsync(_failure.SourceException).ConfigureAwait(false);
+            if (await CancelOnServerAsync(_failure.SourceException).ConfigureAwait(false))
+            {
+                _journal?.Delete();
+            }
+
             _progress.Close(report: false);
             _failure.Throw();
         }
@@ -258,10 +285,28 @@ internal sealed partial class UploadRun
         try
         {
             IReadOnlyList<CompletedPart> list = _table.CompletionList();
-            await CompleteAsync(list, callerToken).ConfigureAwait(false);
+            bool completedBefore = resume is { Completing: true } && await IsCompletedAsync(callerToken).ConfigureAwait(false);
+            if (!completedBefore)
+            {
+                _journal?.Save(state => state.Completing = true);
+                try
+                {
+                    await CompleteAsync(list, callerToken).ConfigureAwait(false);
+                }
+                catch (PartUploadException ex) when (resume is { Completing: true } && ex.Status is 404 or 409)
+                {
+                    // The interrupted run's complete call may still have been served when we looked.
+                    if (!await IsCompletedAsync(callerToken).ConfigureAwait(false))
+                    {
+                        throw;
+                    }
+                }
+            }
+
             await WaitForCompletedAsync(callerToken).ConfigureAwait(false);
             int verified = await VerifyAsync(parts, totalBytes, pool, callerToken).ConfigureAwait(false);
-            (string? md5, string? sha1, string? sha256) = blobHasher.Finish();
+            (string? md5, string? sha1, string? sha256) = resume is null ? blobHasher.Finish() : default;
+            _journal?.Delete();
             TimeSpan elapsed = _time.GetElapsedTime(_started);
             _progress.Close(report: true);
             Log.UploadCompleted(_logger, UploadId, _request.DataHandle, totalBytes, parts.Count, _progress.Retries, (long)elapsed.TotalMilliseconds);
@@ -285,7 +330,11 @@ internal sealed partial class UploadRun
         catch (Exception ex) when (ex is not PartChecksumMismatchException || ((PartUploadException)ex).ErrorCode != "ReadBackMismatch")
         {
             _progress.Close(report: false);
-            await CancelOnServerAsync(ex).ConfigureAwait(false);
+            if (await CancelOnServerAsync(ex).ConfigureAwait(false))
+            {
+                _journal?.Delete();
+            }
+
             throw;
         }
         finally
