@@ -61,7 +61,7 @@ internal sealed class EmulatorPipeline
 
             if (metadata is not null && metadata.Operation != EmulatorOperation.Admin && await ApplyFaultAsync(context, state, meter).ConfigureAwait(false))
             {
-                reset = context.RequestAborted.IsCancellationRequested;
+                reset = state.ConnectionReset;
                 return;
             }
 
@@ -180,6 +180,7 @@ internal sealed class EmulatorPipeline
                 await ErrorWriter.WriteBlobAsync(context, _service.Options.ErrorBodyFormat, rule.StatusCode, "E_EMULATOR_FAULT", "Injected fault.").ConfigureAwait(false);
                 return true;
             case FaultKind.ResetBeforeBody:
+                state.ConnectionReset = true;
                 context.Abort();
                 return true;
             case FaultKind.ResetAfterBytes:
