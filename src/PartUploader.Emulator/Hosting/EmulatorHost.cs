@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PartUploader.Emulator.Internal;
 
@@ -14,6 +15,7 @@ internal static class EmulatorHost
         string? configFile = null;
         bool benchmark = false;
         bool discard = false;
+        bool smallBlocks = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,6 +34,9 @@ internal static class EmulatorHost
                     break;
                 case "--discard":
                     discard = true;
+                    break;
+                case "--small-pool-blocks":
+                    smallBlocks = true;
                     break;
                 case "--help" or "-h":
                     await Console.Out.WriteLineAsync(Usage).ConfigureAwait(false);
@@ -58,6 +63,7 @@ internal static class EmulatorHost
         options.Urls = urls ?? options.Urls;
         options.DataDirectory = dataDirectory ?? options.DataDirectory;
         options.DiscardData |= discard;
+        options.LargeMemoryPoolBlocks &= !smallBlocks;
 
         if (benchmark)
         {
@@ -79,18 +85,20 @@ internal static class EmulatorHost
             """).ConfigureAwait(false);
 
         TaskCompletionSource stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        Console.CancelKeyPress += (_, e) =>
+        void OnSignal(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             stop.TrySetResult();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+        }
+
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         await stop.Task.ConfigureAwait(false);
         return 0;
     }
 
     private const string Usage = """
-        Usage: PartUploader.Emulator [--urls http://127.0.0.1:5080] [--data-dir DIR] [--config FILE] [--discard]
-               PartUploader.Emulator --self-benchmark [--discard] [--data-dir DIR]
+        Usage: PartUploader.Emulator [--urls http://127.0.0.1:5080] [--data-dir DIR] [--config FILE] [--discard] [--small-pool-blocks]
+               PartUploader.Emulator --self-benchmark [--discard] [--small-pool-blocks] [--data-dir DIR]
         """;
 }
