@@ -142,6 +142,12 @@ public sealed class BlobEmulator : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            service.Dispose();
+            if (ownsDirectory)
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+
             throw;
         }
 
