@@ -244,6 +244,13 @@ internal sealed partial class EmulatorService
 
     private async Task<JsonDocument?> ReadJsonAsync(HttpContext context)
     {
+        string mediaType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
+        if (!string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            await BlobErrorAsync(context, 415, "E_BLOB_UNSUPPORTED_MEDIA_TYPE", "The body must be sent as application/json.").ConfigureAwait(false);
+            return null;
+        }
+
         if (context.Request.ContentLength is > MaxJsonBody)
         {
             await BlobErrorAsync(context, 413, "E_BLOB_TOO_LARGE", "The JSON body is too large.").ConfigureAwait(false);
