@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using PartUploader.Emulator.Internal;
 
 namespace PartUploader.Emulator;
@@ -16,6 +17,7 @@ internal static class EmulatorHost
         bool benchmark = false;
         bool discard = false;
         bool smallBlocks = false;
+        bool verbose = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,6 +36,9 @@ internal static class EmulatorHost
                     break;
                 case "--discard":
                     discard = true;
+                    break;
+                case "--verbose":
+                    verbose = true;
                     break;
                 case "--small-pool-blocks":
                     smallBlocks = true;
@@ -70,6 +75,10 @@ internal static class EmulatorHost
             return await SelfBenchmark.RunAsync(options).ConfigureAwait(false);
         }
 
+        using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
+        options.LoggerFactory ??= loggerFactory;
         BlobEmulator emulator = await BlobEmulator.StartAsync(options).ConfigureAwait(false);
         await using ConfiguredAsyncDisposable disposeEmulator = emulator.ConfigureAwait(false);
         string credentials = emulator.WriteCredentialsFile(Path.Combine(emulator.DataDirectory, "credentials.properties"));
@@ -98,7 +107,7 @@ internal static class EmulatorHost
     }
 
     private const string Usage = """
-        Usage: PartUploader.Emulator [--urls http://127.0.0.1:5080] [--data-dir DIR] [--config FILE] [--discard] [--small-pool-blocks]
+        Usage: PartUploader.Emulator [--urls http://127.0.0.1:5080] [--data-dir DIR] [--config FILE] [--discard] [--small-pool-blocks] [--verbose]
                PartUploader.Emulator --self-benchmark [--discard] [--small-pool-blocks] [--data-dir DIR]
         """;
 }

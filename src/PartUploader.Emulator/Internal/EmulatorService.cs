@@ -22,6 +22,7 @@ internal sealed partial class EmulatorService : IDisposable
         Options = options;
         DataDirectory = dataDirectory;
         Journal = new RequestJournal(options.JournalCapacity);
+        Logger = options.LoggerFactory?.CreateLogger("PartUploader.Emulator") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         Tokens = new TokenStore(options.TimeProvider);
         OAuth = new OAuthVerifier(accessKeyId, accessKeySecret, options.TimeProvider);
         _catalogs = new Dictionary<string, Dictionary<string, EmulatorLayer>>(StringComparer.Ordinal);
@@ -51,6 +52,8 @@ internal sealed partial class EmulatorService : IDisposable
     public string DataDirectory { get; }
 
     public RequestJournal Journal { get; }
+
+    public Microsoft.Extensions.Logging.ILogger Logger { get; }
 
     public FaultPlan Faults { get; } = new();
 
