@@ -229,6 +229,17 @@ public sealed class MultipartRuleTests : IClassFixture<EmulatorFixture>
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task UploadPart_LargeBodyToUnknownUpload_Returns404RatherThanReset()
+    {
+        Links links = await Api.StartAsync(BlobApi.NewHandle());
+        Links forged = links with { UploadPart = links.UploadPart.Replace("/multiparts/", "/multiparts/x", StringComparison.Ordinal) };
+
+        using HttpResponseMessage response = await Api.UploadPartAsync(forged, 1, new byte[32 * 1024 * 1024]);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
     [Theory]
     [InlineData("CRC-32C:00000000")]
     [InlineData("MD5:00000000000000000000000000000000")]
