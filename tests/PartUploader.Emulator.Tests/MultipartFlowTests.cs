@@ -36,6 +36,29 @@ public sealed class MultipartFlowTests : IClassFixture<EmulatorFixture>
         blob.Sha256.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data)));
     }
 
+    [Theory]
+    [InlineData("bytes=99990-100009", 99_990, 20)]
+    [InlineData("bytes=0-", 0, 250_001)]
+    [InlineData("bytes=-150001", 100_000, 150_001)]
+    [InlineData("bytes=100000-100000", 100_000, 1)]
+    public async Task GetBlob_RangeAcrossPartBoundaries_ReturnsExactBytes(string range, int offset, int count)
+    {
+        await using BlobEmulator sut = await BlobEmulator.StartAsync(new BlobEmulatorOptions { MinimumPartSize = 1, ProcessingDelay = TimeSpan.Zero });
+        using BlobApi api = new(sut);
+        string handle = BlobApi.NewHandle();
+        byte[] data = BlobApi.RandomBytes(250_001, seed: 12);
+        Links links = await api.StartAsync(handle);
+        string e1 = await api.UploadPartOkAsync(links, 1, data[..100_000]);
+        string e2 = await api.UploadPartOkAsync(links, 2, data[100_000..200_000]);
+        string e3 = await api.UploadPartOkAsync(links, 3, data[200_000..]);
+        using HttpResponseMessage complete = await api.CompleteAsync(links, (1, e1), (2, e2), (3, e3));
+
+        using HttpResponseMessage response = await api.GetBlobAsync(handle, range);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
+        (await response.Content.ReadAsByteArrayAsync()).ShouldBe(data.AsSpan(offset, count).ToArray());
+    }
+
     [Fact]
     public async Task Start_ValidRequest_ReturnsFourAbsoluteLinksWithMethods()
     {

@@ -101,42 +101,27 @@ internal sealed partial class EmulatorService
             first = false;
         }
 
-        // Reserve the handle first (409 for a concurrent writer), then assemble.
-        string? blobPath = Options.DiscardData ? null : NewFilePath("blobs", ".blob");
-        BlobEntry entry = RegisterBlob(route.Key, total, crc, session.ContentType, session.ContentEncoding, blobPath, processingUntil, out bool added);
+        // The listed part files become the blob's segments, in assembly order: no copy, so complete is O(1).
+        IReadOnlyList<BlobSegment>? segments = Options.DiscardData ? null : [.. ordered.Select(p => new BlobSegment(p.FilePath!, p.Length))];
+        RegisterBlob(route.Key, total, crc, session.ContentType, session.ContentEncoding, segments, processingUntil, out bool added);
         if (!added)
         {
             await BlobErrorAsync(context, 409, "E_BLOB_DATA_HANDLE_EXISTS", "The data handle already holds a blob.").ConfigureAwait(false);
             return;
         }
 
-        if (blobPath is not null)
-        {
-            try
-            {
-                await BodyReceiver.ConcatenateAsync([.. ordered.Select(p => p.FilePath!)], blobPath, total, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch
-            {
-                _blobs.TryRemove(route.Key, out _);
-                _storageKeys.TryRemove(entry.StorageKey, out _);
-                TryDelete(blobPath);
-                throw;
-            }
-        }
-
-        Close(session, UploadState.Completed, processingUntil);
+        Close(session, UploadState.Completed, processingUntil, keep: ordered);
         context.Response.StatusCode = 204;
     }
 
-    private static void Close(UploadSession session, UploadState finalState, DateTimeOffset processingUntil)
+    private static void Close(UploadSession session, UploadState finalState, DateTimeOffset processingUntil, IReadOnlyCollection<StoredPart>? keep = null)
     {
         List<string?> files;
         lock (session.Gate)
         {
             session.State = finalState;
             session.ProcessingUntil = processingUntil;
-            files = [.. session.Parts.Values.Select(p => p.FilePath)];
+            files = [.. session.Parts.Values.Where(p => keep is null || !keep.Contains(p)).Select(p => p.FilePath)];
             session.Parts.Clear();
         }
 

@@ -82,10 +82,10 @@ internal sealed partial class EmulatorService : IDisposable
     private string NewFilePath(string folder, string suffix) =>
         Path.Combine(DataDirectory, folder, Interlocked.Increment(ref _fileSequence).ToString(CultureInfo.InvariantCulture) + suffix);
 
-    private BlobEntry RegisterBlob(string key, long length, uint crc, string contentType, string? contentEncoding, string? filePath, DateTimeOffset visibleAt, out bool added)
+    private BlobEntry RegisterBlob(string key, long length, uint crc, string contentType, string? contentEncoding, IReadOnlyList<BlobSegment>? segments, DateTimeOffset visibleAt, out bool added)
     {
         string storageKey = TokenStore.Base64Url(RandomNumberGenerator.GetBytes(18));
-        BlobEntry entry = new(storageKey, length, crc, contentType, contentEncoding, filePath, visibleAt);
+        BlobEntry entry = new(storageKey, length, crc, contentType, contentEncoding, segments, visibleAt);
         added = _blobs.TryAdd(key, entry);
         if (added)
         {
