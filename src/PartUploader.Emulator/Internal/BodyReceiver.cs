@@ -20,7 +20,7 @@ internal static class BodyReceiver
     /// <param name="cancellationToken">The request's token.</param>
     public static async Task<ReceivedBody> ReceiveAsync(Stream body, string? filePath, long expectedLength, DigestCheck? digest, bool corruptFirstByte, CancellationToken cancellationToken)
     {
-        var storedCrc = Crc32CMath.CreateHasher();
+        System.IO.Hashing.Crc32 storedCrc = Crc32CMath.CreateHasher();
 
         // A CRC-32C digest over unaltered bytes is the stored CRC itself: hash once.
         bool separateDigest = digest is not null && (!digest.IsCrc32C || corruptFirstByte);
