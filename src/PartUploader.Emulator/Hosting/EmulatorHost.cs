@@ -18,6 +18,8 @@ internal static class EmulatorHost
         bool discard = false;
         bool smallBlocks = false;
         bool verbose = false;
+        Uri? target = null;
+        string? credentialsFile = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -36,6 +38,12 @@ internal static class EmulatorHost
                     break;
                 case "--discard":
                     discard = true;
+                    break;
+                case "--target" when i + 1 < args.Length:
+                    target = new Uri(args[++i]);
+                    break;
+                case "--credentials" when i + 1 < args.Length:
+                    credentialsFile = args[++i];
                     break;
                 case "--verbose":
                     verbose = true;
@@ -69,6 +77,11 @@ internal static class EmulatorHost
         options.DataDirectory = dataDirectory ?? options.DataDirectory;
         options.DiscardData |= discard;
         options.LargeMemoryPoolBlocks &= !smallBlocks;
+
+        if (benchmark && target is not null && credentialsFile is not null)
+        {
+            return await SelfBenchmark.RunRemoteAsync(target, credentialsFile).ConfigureAwait(false);
+        }
 
         if (benchmark)
         {
@@ -109,5 +122,6 @@ internal static class EmulatorHost
     private const string Usage = """
         Usage: PartUploader.Emulator [--urls http://127.0.0.1:5080] [--data-dir DIR] [--config FILE] [--discard] [--small-pool-blocks] [--verbose]
                PartUploader.Emulator --self-benchmark [--discard] [--small-pool-blocks] [--data-dir DIR]
+               PartUploader.Emulator --self-benchmark --target http://127.0.0.1:5080/ --credentials FILE
         """;
 }

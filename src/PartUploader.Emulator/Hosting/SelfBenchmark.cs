@@ -35,10 +35,11 @@ internal static class SelfBenchmark
             new Random(42).NextBytes(template);
 
             // Warm-up: one small upload so JIT and connections are ready.
-            await UploadAsync(http, emulator, "warmup", template, partCount: Concurrency).ConfigureAwait(false);
+            string dataUrl = emulator.GetBlobBaseUrl() + $"/layers/{emulator.DefaultLayerId}/data/";
+            await UploadAsync(http, dataUrl + "warmup", template, partCount: Concurrency).ConfigureAwait(false);
 
             Stopwatch watch = Stopwatch.StartNew();
-            TimeSpan completeTime = await UploadAsync(http, emulator, "bench", template, PartCount).ConfigureAwait(false);
+            TimeSpan completeTime = await UploadAsync(http, dataUrl + "bench", template, PartCount).ConfigureAwait(false);
             watch.Stop();
 
             long bytes = (long)PartSize * PartCount;
@@ -52,9 +53,60 @@ internal static class SelfBenchmark
         }
     }
 
-    private static async Task<TimeSpan> UploadAsync(HttpClient http, BlobEmulator emulator, string handle, byte[] template, int partCount)
+    /// <summary>The same upload against an emulator running in another process (<c>--target URL --credentials FILE</c>).</summary>
+    public static async Task<int> RunRemoteAsync(Uri target, string credentialsFile)
     {
-        string url = emulator.GetBlobBaseUrl() + $"/layers/{emulator.DefaultLayerId}/data/{handle}";
+        Dictionary<string, string> credentials = File.ReadAllLines(credentialsFile)
+            .Select(line => line.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim(), StringComparer.Ordinal);
+        using HttpClient http = new(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { Timeout = Timeout.InfiniteTimeSpan };
+        string token = await RequestTokenAsync(http, credentials["here.token.endpoint.url"], credentials["here.access.key.id"], credentials["here.access.key.secret"]).ConfigureAwait(false);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        byte[] template = new byte[PartSize];
+        new Random(42).NextBytes(template);
+        string run = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+        string dataUrl = new Uri(target, $"blobstore/v1/catalogs/{BlobEmulatorOptions.DemoCatalogHrn}/layers/{BlobEmulatorOptions.DemoVersionedLayerId}/data/").ToString();
+        await UploadAsync(http, dataUrl + "warmup-" + run, template, partCount: Concurrency).ConfigureAwait(false);
+
+        Stopwatch watch = Stopwatch.StartNew();
+        TimeSpan completeTime = await UploadAsync(http, dataUrl + "bench-" + run, template, PartCount).ConfigureAwait(false);
+        watch.Stop();
+
+        long bytes = (long)PartSize * PartCount;
+        double seconds = watch.Elapsed.TotalSeconds;
+        await Console.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"target={target} bytes={bytes} parts={PartCount}x{PartSize} concurrency={Concurrency} " +
+            $"elapsed={seconds:F2}s (complete {completeTime.TotalSeconds:F2}s) throughput={bytes / seconds / 1e6:F0} MB/s ({bytes / seconds / (1 << 20):F0} MiB/s)")).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<string> RequestTokenAsync(HttpClient http, string tokenUrl, string keyId, string secret)
+    {
+        List<KeyValuePair<string, string>> oauth =
+        [
+            new("oauth_consumer_key", keyId),
+            new("oauth_nonce", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12))),
+            new("oauth_signature_method", "HMAC-SHA256"),
+            new("oauth_timestamp", TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("oauth_version", "1.0"),
+        ];
+        string signature = OAuthVerifier.Sign(OAuthVerifier.BuildBaseString("POST", tokenUrl, [.. oauth, new("grant_type", "client_credentials")]), secret);
+        string header = "OAuth " + string.Join(",", oauth.Append(new("oauth_signature", signature)).Select(p => $"{p.Key}=\"{OAuthVerifier.PercentEncode(p.Value)}\""));
+        using HttpRequestMessage request = new(HttpMethod.Post, tokenUrl)
+        {
+            Content = new StringContent("grant_type=client_credentials", Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+        using HttpResponseMessage response = await http.SendAsync(request).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+        return body.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    private static async Task<TimeSpan> UploadAsync(HttpClient http, string url, byte[] template, int partCount)
+    {
         using HttpResponseMessage start = await http.PostAsync(url + "/multiparts", new StringContent("""{"contentType":"application/octet-stream"}""", Encoding.UTF8, "application/json")).ConfigureAwait(false);
         start.EnsureSuccessStatusCode();
         using JsonDocument links = JsonDocument.Parse(await start.Content.ReadAsStringAsync().ConfigureAwait(false));
