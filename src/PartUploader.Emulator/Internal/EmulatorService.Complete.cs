@@ -116,12 +116,13 @@ internal sealed partial class EmulatorService
 
     private static void Close(UploadSession session, UploadState finalState, DateTimeOffset processingUntil, IReadOnlyCollection<StoredPart>? keep = null)
     {
+        HashSet<int> kept = keep is null ? [] : [.. keep.Select(p => p.Number)];
         List<string?> files;
         lock (session.Gate)
         {
             session.State = finalState;
             session.ProcessingUntil = processingUntil;
-            files = [.. session.Parts.Values.Where(p => keep is null || !keep.Contains(p)).Select(p => p.FilePath)];
+            files = [.. session.Parts.Values.Where(p => !kept.Contains(p.Number)).Select(p => p.FilePath)];
             session.Parts.Clear();
         }
 
