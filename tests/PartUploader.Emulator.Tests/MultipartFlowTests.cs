@@ -108,6 +108,24 @@ public sealed class MultipartFlowTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public async Task Complete_TenThousandParts_AssemblesAllInOrder()
+    {
+        await using BlobEmulator sut = await BlobEmulator.StartAsync(new BlobEmulatorOptions { MinimumPartSize = 1, ProcessingDelay = TimeSpan.Zero, DiscardData = true });
+        using BlobApi api = new(sut);
+        string handle = BlobApi.NewHandle();
+        Links links = await api.StartAsync(handle);
+        string[] etags = new string[10_000];
+
+        await Parallel.ForEachAsync(Enumerable.Range(1, 10_000), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, _) =>
+            etags[n - 1] = await api.UploadPartOkAsync(links, n, BitConverter.GetBytes(n)));
+        using HttpResponseMessage complete = await api.CompleteAsync(links, [.. etags.Select((e, i) => (i + 1, e))]);
+
+        complete.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        byte[] expected = [.. Enumerable.Range(1, 10_000).SelectMany(BitConverter.GetBytes)];
+        sut.GetBlob(sut.DefaultLayerId, handle)!.Crc32C.ShouldBe(Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, expected));
+    }
+
+    [Fact]
     public async Task Cancel_OpenUpload_Returns204AndLaterCallsAnswer404()
     {
         Links links = await Api.StartAsync(BlobApi.NewHandle());
