@@ -142,6 +142,12 @@ public sealed class BlobEmulator : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            service.Dispose();
+            if (ownsDirectory)
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+
             throw;
         }
 
@@ -198,7 +204,7 @@ public sealed class BlobEmulator : IAsyncDisposable
         }
 
         BlobEntry? entry = _service.FindStoredBlob(catalogHrn ?? DefaultCatalogHrn, layerId, dataHandle);
-        return entry?.FilePath is null ? null : new FileStream(entry.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.Asynchronous);
+        return entry?.Segments is null ? null : new SegmentedReadStream(entry.Segments);
     }
 
     /// <summary>Describes a stored blob (also in discard mode, and while its upload still reads <c>processing</c>).</summary>

@@ -50,6 +50,12 @@ public sealed class BlobEmulatorOptions
     [JsonIgnore]
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Gets or sets the logger factory for the emulator's own messages (category <c>PartUploader.Emulator</c>), or
+    /// <see langword="null"/> to stay silent. ASP.NET Core's own logging is always off. Read when the emulator starts.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    [JsonIgnore]
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>Gets or sets the <c>Cache-Control: max-age</c> of lookup replies.</summary>
     /// <value>The default value is 3600 seconds.</value>
     public TimeSpan LookupMaxAge { get; set; } = TimeSpan.FromHours(1);

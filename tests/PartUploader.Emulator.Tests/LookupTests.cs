@@ -55,6 +55,17 @@ public sealed class LookupTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public async Task Lookup_TokenRestrictedToOtherCatalog_Returns403()
+    {
+        using BlobApi api = new(Emulator, Emulator.IssueAccessToken(onlyCatalogHrn: "hrn:here:data::emulator:other"));
+        using HttpRequestMessage request = api.Request(HttpMethod.Get, $"{Emulator.LookupUrl}/resources/{Emulator.DefaultCatalogHrn}/apis/blob/v1");
+
+        using HttpResponseMessage response = await api.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Lookup_LookupMaxAgeSwitch_ChangesCacheControl()
     {
         await using BlobEmulator sut = await BlobEmulator.StartAsync(new BlobEmulatorOptions { LookupMaxAge = TimeSpan.FromSeconds(42) });

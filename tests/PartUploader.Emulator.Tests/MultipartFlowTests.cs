@@ -36,6 +36,29 @@ public sealed class MultipartFlowTests : IClassFixture<EmulatorFixture>
         blob.Sha256.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data)));
     }
 
+    [Theory]
+    [InlineData("bytes=99990-100009", 99_990, 20)]
+    [InlineData("bytes=0-", 0, 250_001)]
+    [InlineData("bytes=-150001", 100_000, 150_001)]
+    [InlineData("bytes=100000-100000", 100_000, 1)]
+    public async Task GetBlob_RangeAcrossPartBoundaries_ReturnsExactBytes(string range, int offset, int count)
+    {
+        await using BlobEmulator sut = await BlobEmulator.StartAsync(new BlobEmulatorOptions { MinimumPartSize = 1, ProcessingDelay = TimeSpan.Zero });
+        using BlobApi api = new(sut);
+        string handle = BlobApi.NewHandle();
+        byte[] data = BlobApi.RandomBytes(250_001, seed: 12);
+        Links links = await api.StartAsync(handle);
+        string e1 = await api.UploadPartOkAsync(links, 1, data[..100_000]);
+        string e2 = await api.UploadPartOkAsync(links, 2, data[100_000..200_000]);
+        string e3 = await api.UploadPartOkAsync(links, 3, data[200_000..]);
+        using HttpResponseMessage complete = await api.CompleteAsync(links, (1, e1), (2, e2), (3, e3));
+
+        using HttpResponseMessage response = await api.GetBlobAsync(handle, range);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
+        (await response.Content.ReadAsByteArrayAsync()).ShouldBe(data.AsSpan(offset, count).ToArray());
+    }
+
     [Fact]
     public async Task Start_ValidRequest_ReturnsFourAbsoluteLinksWithMethods()
     {
@@ -82,6 +105,24 @@ public sealed class MultipartFlowTests : IClassFixture<EmulatorFixture>
         complete.StatusCode.ShouldBe(HttpStatusCode.NoContent);
         sut.GetBlob(sut.DefaultLayerId, handle)!.Crc32C.ShouldBe(Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, data));
         sut.Uploads.Single().PartNumbersReceived.Order().ShouldBe(Enumerable.Range(1, parts));
+    }
+
+    [Fact]
+    public async Task Complete_TenThousandParts_AssemblesAllInOrder()
+    {
+        await using BlobEmulator sut = await BlobEmulator.StartAsync(new BlobEmulatorOptions { MinimumPartSize = 1, ProcessingDelay = TimeSpan.Zero, DiscardData = true });
+        using BlobApi api = new(sut);
+        string handle = BlobApi.NewHandle();
+        Links links = await api.StartAsync(handle);
+        string[] etags = new string[10_000];
+
+        await Parallel.ForEachAsync(Enumerable.Range(1, 10_000), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, _) =>
+            etags[n - 1] = await api.UploadPartOkAsync(links, n, BitConverter.GetBytes(n)));
+        using HttpResponseMessage complete = await api.CompleteAsync(links, [.. etags.Select((e, i) => (i + 1, e))]);
+
+        complete.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        byte[] expected = [.. Enumerable.Range(1, 10_000).SelectMany(BitConverter.GetBytes)];
+        sut.GetBlob(sut.DefaultLayerId, handle)!.Crc32C.ShouldBe(Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, expected));
     }
 
     [Fact]

@@ -111,6 +111,32 @@ public sealed class MultipartRuleTests : IClassFixture<EmulatorFixture>
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData(null)]
+    public async Task Start_BodyNotSentAsJson_Returns415(string? mediaType)
+    {
+        StringContent content = new("{\"contentType\":\"application/octet-stream\"}");
+        content.Headers.ContentType = mediaType is null ? null : new MediaTypeHeaderValue(mediaType);
+        using HttpRequestMessage request = Api.Request(HttpMethod.Post, Api.BlobUrl(BlobApi.NewHandle()) + "/multiparts", content);
+
+        using HttpResponseMessage response = await Api.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task Complete_BodyNotSentAsJson_Returns415()
+    {
+        Links links = await Api.StartAsync(BlobApi.NewHandle());
+        string etag = await Api.UploadPartOkAsync(links, 1, [1]);
+        using HttpRequestMessage request = Api.Request(HttpMethod.Put, links.Complete, new StringContent(BlobApi.CompleteBody((1, etag)), Encoding.UTF8, "text/plain"));
+
+        using HttpResponseMessage response = await Api.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+    }
+
     [Fact]
     public async Task Start_ContentEncodingDifferentFromLayer_Returns400()
     {
@@ -199,6 +225,17 @@ public sealed class MultipartRuleTests : IClassFixture<EmulatorFixture>
         Links forged = links with { UploadPart = links.UploadPart.Replace("/multiparts/", "/multiparts/x", StringComparison.Ordinal) };
 
         using HttpResponseMessage response = await Api.UploadPartAsync(forged, 1, [1]);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task UploadPart_LargeBodyToUnknownUpload_Returns404RatherThanReset()
+    {
+        Links links = await Api.StartAsync(BlobApi.NewHandle());
+        Links forged = links with { UploadPart = links.UploadPart.Replace("/multiparts/", "/multiparts/x", StringComparison.Ordinal) };
+
+        using HttpResponseMessage response = await Api.UploadPartAsync(forged, 1, new byte[32 * 1024 * 1024]);
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using PartUploader.Emulator.Internal;
 
 namespace PartUploader.Emulator;
@@ -14,6 +16,10 @@ internal static class EmulatorHost
         string? configFile = null;
         bool benchmark = false;
         bool discard = false;
+        bool smallBlocks = false;
+        bool verbose = false;
+        Uri? target = null;
+        string? credentialsFile = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,6 +38,18 @@ internal static class EmulatorHost
                     break;
                 case "--discard":
                     discard = true;
+                    break;
+                case "--target" when i + 1 < args.Length:
+                    target = new Uri(args[++i]);
+                    break;
+                case "--credentials" when i + 1 < args.Length:
+                    credentialsFile = args[++i];
+                    break;
+                case "--verbose":
+                    verbose = true;
+                    break;
+                case "--small-pool-blocks":
+                    smallBlocks = true;
                     break;
                 case "--help" or "-h":
                     await Console.Out.WriteLineAsync(Usage).ConfigureAwait(false);
@@ -58,12 +76,22 @@ internal static class EmulatorHost
         options.Urls = urls ?? options.Urls;
         options.DataDirectory = dataDirectory ?? options.DataDirectory;
         options.DiscardData |= discard;
+        options.LargeMemoryPoolBlocks &= !smallBlocks;
+
+        if (benchmark && target is not null && credentialsFile is not null)
+        {
+            return await SelfBenchmark.RunRemoteAsync(target, credentialsFile).ConfigureAwait(false);
+        }
 
         if (benchmark)
         {
             return await SelfBenchmark.RunAsync(options).ConfigureAwait(false);
         }
 
+        using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
+        options.LoggerFactory ??= loggerFactory;
         BlobEmulator emulator = await BlobEmulator.StartAsync(options).ConfigureAwait(false);
         await using ConfiguredAsyncDisposable disposeEmulator = emulator.ConfigureAwait(false);
         string credentials = emulator.WriteCredentialsFile(Path.Combine(emulator.DataDirectory, "credentials.properties"));
@@ -79,18 +107,21 @@ internal static class EmulatorHost
             """).ConfigureAwait(false);
 
         TaskCompletionSource stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        Console.CancelKeyPress += (_, e) =>
+        void OnSignal(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             stop.TrySetResult();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+        }
+
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         await stop.Task.ConfigureAwait(false);
         return 0;
     }
 
     private const string Usage = """
-        Usage: PartUploader.Emulator [--urls http://127.0.0.1:5080] [--data-dir DIR] [--config FILE] [--discard]
-               PartUploader.Emulator --self-benchmark [--discard] [--data-dir DIR]
+        Usage: PartUploader.Emulator [--urls http://127.0.0.1:5080] [--data-dir DIR] [--config FILE] [--discard] [--small-pool-blocks] [--verbose]
+               PartUploader.Emulator --self-benchmark [--discard] [--small-pool-blocks] [--data-dir DIR]
+               PartUploader.Emulator --self-benchmark --target http://127.0.0.1:5080/ --credentials FILE
         """;
 }

@@ -1,18 +1,21 @@
 namespace PartUploader.Emulator.Internal;
 
+/// <summary>One file holding a contiguous piece of a blob.</summary>
+internal sealed record BlobSegment(string Path, long Length);
+
 /// <summary>One data handle in use: a stored blob, a blob still processing, or a deleted one (the handle stays used).</summary>
 internal sealed class BlobEntry
 {
     private string? _sha256;
 
-    public BlobEntry(string storageKey, long length, uint crc32C, string contentType, string? contentEncoding, string? filePath, DateTimeOffset visibleAt)
+    public BlobEntry(string storageKey, long length, uint crc32C, string contentType, string? contentEncoding, IReadOnlyList<BlobSegment>? segments, DateTimeOffset visibleAt)
     {
         StorageKey = storageKey;
         Length = length;
         Crc32C = crc32C;
         ContentType = contentType;
         ContentEncoding = contentEncoding;
-        FilePath = filePath;
+        Segments = segments;
         VisibleAt = visibleAt;
     }
 
@@ -27,8 +30,8 @@ internal sealed class BlobEntry
 
     public string? ContentEncoding { get; }
 
-    /// <summary>The blob file, or null in discard mode.</summary>
-    public string? FilePath { get; }
+    /// <summary>The files holding the blob's bytes, in order (the part files of a multipart upload), or null in discard mode.</summary>
+    public IReadOnlyList<BlobSegment>? Segments { get; }
 
     public DateTimeOffset VisibleAt { get; }
 
@@ -46,12 +49,12 @@ internal sealed class BlobEntry
 
     public string? GetSha256()
     {
-        if (_sha256 is not null || FilePath is null)
+        if (_sha256 is not null || Segments is null)
         {
             return _sha256;
         }
 
-        using FileStream stream = new(FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 20);
+        using SegmentedReadStream stream = new(Segments);
         _sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
         return _sha256;
     }

@@ -20,7 +20,10 @@ internal static class BodyReceiver
     /// <param name="cancellationToken">The request's token.</param>
     public static async Task<ReceivedBody> ReceiveAsync(Stream body, string? filePath, long expectedLength, DigestCheck? digest, bool corruptFirstByte, CancellationToken cancellationToken)
     {
-        var storedCrc = Crc32CMath.CreateHasher();
+        System.IO.Hashing.Crc32 storedCrc = Crc32CMath.CreateHasher();
+
+        // A CRC-32C digest over unaltered bytes is the stored CRC itself: hash once.
+        bool separateDigest = digest is not null && (!digest.IsCrc32C || corruptFirstByte);
         byte[] first = ArrayPool<byte>.Shared.Rent(ChunkSize);
         byte[] second = ArrayPool<byte>.Shared.Rent(ChunkSize);
         SafeFileHandle? file = null;
@@ -58,7 +61,11 @@ internal static class BodyReceiver
                 }
 
                 ReadOnlySpan<byte> chunk = current.AsSpan(0, filled);
-                digest?.Append(chunk);
+                if (separateDigest)
+                {
+                    digest!.Append(chunk);
+                }
+
                 if (corruptFirstByte && total == 0)
                 {
                     current[0] ^= 0xFF;
@@ -80,7 +87,9 @@ internal static class BodyReceiver
             }
 
             await pendingWrite.ConfigureAwait(false);
-            return new ReceivedBody(total, storedCrc.GetCurrentHashAsUInt32(), digest is null || digest.Matches());
+            uint crc = storedCrc.GetCurrentHashAsUInt32();
+            bool matches = digest is null || (separateDigest ? digest.Matches() : digest.MatchesCrc32C(crc));
+            return new ReceivedBody(total, crc, matches);
         }
         finally
         {
@@ -100,38 +109,6 @@ internal static class BodyReceiver
             file?.Dispose();
             ArrayPool<byte>.Shared.Return(first);
             ArrayPool<byte>.Shared.Return(second);
-        }
-    }
-
-    /// <summary>Concatenates files into one by streaming copy.</summary>
-    public static async Task ConcatenateAsync(IReadOnlyList<string> sources, string destination, long totalLength, CancellationToken cancellationToken)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize * 4);
-        try
-        {
-            using SafeFileHandle target = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, totalLength);
-            long offset = 0;
-            foreach (string source in sources)
-            {
-                using SafeFileHandle input = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read);
-                long inputOffset = 0;
-                while (true)
-                {
-                    int read = await RandomAccess.ReadAsync(input, buffer, inputOffset, cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    await RandomAccess.WriteAsync(target, buffer.AsMemory(0, read), offset, cancellationToken).ConfigureAwait(false);
-                    inputOffset += read;
-                    offset += read;
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

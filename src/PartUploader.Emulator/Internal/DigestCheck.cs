@@ -68,6 +68,17 @@ internal sealed class DigestCheck : IDisposable
         return new DigestCheck(crc, hash, Convert.FromHexString(hex));
     }
 
+    /// <summary>Gets a value indicating whether the check is CRC-32C, whose value the caller may already compute.</summary>
+    public bool IsCrc32C => _crc is not null;
+
+    /// <summary>Compares an externally computed CRC-32C with the expected value.</summary>
+    public bool MatchesCrc32C(uint crc)
+    {
+        Span<byte> actual = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(actual, crc);
+        return actual.SequenceEqual(_expected);
+    }
+
     public void Append(ReadOnlySpan<byte> data)
     {
         if (_crc is not null)

@@ -61,7 +61,7 @@ internal sealed class EmulatorPipeline
 
             if (metadata is not null && metadata.Operation != EmulatorOperation.Admin && await ApplyFaultAsync(context, state, meter).ConfigureAwait(false))
             {
-                reset = context.RequestAborted.IsCancellationRequested;
+                reset = state.ConnectionReset;
                 return;
             }
 
@@ -82,15 +82,20 @@ internal sealed class EmulatorPipeline
         {
             reset = true;
             context.Abort();
+            Log.ConnectionReset(_service.Logger, state.Operation, state.UploadId, state.PartNumber);
         }
-        catch (Exception) when (!context.Response.HasStarted)
+        catch (Exception ex) when (!context.Response.HasStarted)
         {
-            // Never leak details (paths, secrets): a generic 500.
+            // Never leak details (paths, secrets): a generic 500, and only the exception type in the log.
+            Log.RequestFailed(_service.Logger, state.Operation, ex.GetType().Name);
             context.Response.Clear();
             await ErrorWriter.WriteBlobAsync(context, options.ErrorBodyFormat, 500, "E_EMULATOR_INTERNAL", "The emulator failed to handle the request.").ConfigureAwait(false);
         }
         finally
         {
+            int status = reset || (context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted) ? 0 : context.Response.StatusCode;
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+            Log.RequestHandled(_service.Logger, context.Request.Method, state.Operation, status, (long)elapsed.TotalMilliseconds, state.UploadId, state.PartNumber, meter.BytesRead);
             _service.Journal.Add(new JournalEntry(
                 sequence,
                 timestamp,
@@ -103,8 +108,8 @@ internal sealed class EmulatorPipeline
                 meter.BytesRead,
                 context.Request.Headers[ServiceLimits.DigestHeader].Count > 0 ? context.Request.Headers[ServiceLimits.DigestHeader].ToString() : null,
                 context.Request.ContentType,
-                reset || context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 0 : context.Response.StatusCode,
-                Stopwatch.GetElapsedTime(started),
+                status,
+                elapsed,
                 state.FaultApplied,
                 MaskHeaders(context.Request.Headers)));
         }
@@ -168,6 +173,7 @@ internal sealed class EmulatorPipeline
         }
 
         state.FaultApplied = rule.DisplayName;
+        Log.FaultApplied(_service.Logger, rule.DisplayName, state.Operation, state.UploadId, state.PartNumber);
         switch (rule.Kind)
         {
             case FaultKind.Status:
@@ -180,6 +186,7 @@ internal sealed class EmulatorPipeline
                 await ErrorWriter.WriteBlobAsync(context, _service.Options.ErrorBodyFormat, rule.StatusCode, "E_EMULATOR_FAULT", "Injected fault.").ConfigureAwait(false);
                 return true;
             case FaultKind.ResetBeforeBody:
+                state.ConnectionReset = true;
                 context.Abort();
                 return true;
             case FaultKind.ResetAfterBytes:

@@ -70,7 +70,7 @@ internal sealed partial class EmulatorService
                 return;
             }
 
-            RegisterBlob(route.Key, received.Length, received.Crc32C, route.Layer.ContentType, encoding, path, Clock.GetUtcNow(), out bool added);
+            RegisterBlob(route.Key, received.Length, received.Crc32C, route.Layer.ContentType, encoding, path is null ? null : [new BlobSegment(path, received.Length)], Clock.GetUtcNow(), out bool added);
             if (!added)
             {
                 TryDelete(path);
@@ -160,7 +160,10 @@ internal sealed partial class EmulatorService
         // The handle stays used (spec 1: once used, never again), so the entry becomes a tombstone.
         entry.Deleted = true;
         _storageKeys.TryRemove(entry.StorageKey, out _);
-        TryDelete(entry.FilePath);
+        foreach (BlobSegment segment in entry.Segments ?? [])
+        {
+            TryDelete(segment.Path);
+        }
         context.Response.StatusCode = 202;
     }
 
@@ -192,7 +195,7 @@ internal sealed partial class EmulatorService
 
     private async Task ServeBlobAsync(HttpContext context, BlobEntry entry, string? range)
     {
-        if (entry.FilePath is null)
+        if (entry.Segments is null)
         {
             await BlobErrorAsync(context, 501, "E_EMULATOR_DISCARD_MODE", "The emulator runs in discard mode and kept no bytes.").ConfigureAwait(false);
             return;
@@ -232,7 +235,18 @@ internal sealed partial class EmulatorService
         }
 
         response.ContentLength = count;
-        await response.SendFileAsync(entry.FilePath, offset, count, context.RequestAborted).ConfigureAwait(false);
+        long segmentStart = 0;
+        foreach (BlobSegment segment in entry.Segments)
+        {
+            long from = Math.Max(offset, segmentStart);
+            long to = Math.Min(offset + count, segmentStart + segment.Length);
+            if (from < to)
+            {
+                await response.SendFileAsync(segment.Path, from - segmentStart, to - from, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            segmentStart += segment.Length;
+        }
     }
 
     private string SignStorageUrl(string key, long expires) =>

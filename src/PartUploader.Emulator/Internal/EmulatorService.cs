@@ -22,6 +22,7 @@ internal sealed partial class EmulatorService : IDisposable
         Options = options;
         DataDirectory = dataDirectory;
         Journal = new RequestJournal(options.JournalCapacity);
+        Logger = options.LoggerFactory?.CreateLogger("PartUploader.Emulator") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         Tokens = new TokenStore(options.TimeProvider);
         OAuth = new OAuthVerifier(accessKeyId, accessKeySecret, options.TimeProvider);
         _catalogs = new Dictionary<string, Dictionary<string, EmulatorLayer>>(StringComparer.Ordinal);
@@ -52,6 +53,8 @@ internal sealed partial class EmulatorService : IDisposable
 
     public RequestJournal Journal { get; }
 
+    public Microsoft.Extensions.Logging.ILogger Logger { get; }
+
     public FaultPlan Faults { get; } = new();
 
     public TokenStore Tokens { get; }
@@ -79,10 +82,10 @@ internal sealed partial class EmulatorService : IDisposable
     private string NewFilePath(string folder, string suffix) =>
         Path.Combine(DataDirectory, folder, Interlocked.Increment(ref _fileSequence).ToString(CultureInfo.InvariantCulture) + suffix);
 
-    private BlobEntry RegisterBlob(string key, long length, uint crc, string contentType, string? contentEncoding, string? filePath, DateTimeOffset visibleAt, out bool added)
+    private BlobEntry RegisterBlob(string key, long length, uint crc, string contentType, string? contentEncoding, IReadOnlyList<BlobSegment>? segments, DateTimeOffset visibleAt, out bool added)
     {
         string storageKey = TokenStore.Base64Url(RandomNumberGenerator.GetBytes(18));
-        BlobEntry entry = new(storageKey, length, crc, contentType, contentEncoding, filePath, visibleAt);
+        BlobEntry entry = new(storageKey, length, crc, contentType, contentEncoding, segments, visibleAt);
         added = _blobs.TryAdd(key, entry);
         if (added)
         {

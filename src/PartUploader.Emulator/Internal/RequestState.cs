@@ -15,5 +15,7 @@ internal sealed class RequestState
 
     public bool FailUpload { get; set; }
 
+    public bool ConnectionReset { get; set; }
+
     public BodyMeter? Body { get; set; }
 }

@@ -32,4 +32,5 @@ internal sealed record ApiEntry(string Api, string Version, [property: JsonPrope
 [JsonSerializable(typeof(IReadOnlyList<JournalEntry>))]
 [JsonSerializable(typeof(IReadOnlyList<UploadRecord>))]
 [JsonSerializable(typeof(BlobEmulatorOptions))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class EmulatorJsonContext : JsonSerializerContext;
