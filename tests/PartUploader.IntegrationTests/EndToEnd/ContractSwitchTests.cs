@@ -213,4 +213,66 @@ public sealed class ContractSwitchTests(EmulatorFixture fixture) : EmulatorTestB
         (await sut.ExistsAsync(BlobEmulatorOptions.DemoIndexLayerId, handle)).ShouldBeFalse();
         ex.Status.ShouldBe(403);
     }
+
+    [Fact]
+    public async Task UploadAsync_ServiceRequiresConsecutiveNumbersAndAPartWasRetried_FailsTypedAndCancels()
+    {
+        Emulator.Options.RequireConsecutivePartNumbers = true;
+        string handle = NewHandle("u3");
+        Emulator.Faults.Add(FaultRule.Status(503, TimeSpan.Zero) with { Operation = EmulatorOperation.UploadPart, PartNumber = 1, DataHandle = handle });
+
+        PartUploadException ex = await Should.ThrowAsync<PartUploadException>(() => CreateClient().UploadAsync(WriteFile(Data(2 * 5 * MiB)), Options(handle)));
+
+        ex.Status.ShouldBe(400);
+        ex.Operation.ShouldBe("CompleteMultipart");
+        UploadOf(handle).State.ShouldBe(UploadState.Cancelled);
+    }
+
+    [Fact]
+    public async Task UploadAsync_ServiceRequiresConsecutiveNumbersWithoutRetries_Completes()
+    {
+        Emulator.Options.RequireConsecutivePartNumbers = true;
+        byte[] data = Data((2 * 5 * MiB) + 1, seed: 55);
+        string handle = NewHandle("u3ok");
+
+        await CreateClient().UploadAsync(WriteFile(data), Options(handle));
+
+        ShouldHaveStored(handle, data);
+    }
+
+    [Theory]
+    [InlineData(PartNumbering.FreshOnRetry, false)]
+    [InlineData(PartNumbering.Reserved, true)]
+    public async Task UploadAsync_ServiceRequiresAscendingListAfterARetry_OnlyReservedCompletes(PartNumbering numbering, bool completes)
+    {
+        Emulator.Options.RequireAscendingPartList = true;
+        byte[] data = Data(3 * 5 * MiB, seed: 56);
+        string handle = NewHandle("u4");
+        Emulator.Faults.Add(FaultRule.Status(503, TimeSpan.Zero) with { Operation = EmulatorOperation.UploadPart, PartNumber = 1, DataHandle = handle });
+        PartUploadClient sut = CreateClient(o => o.PartNumbering = numbering);
+
+        if (completes)
+        {
+            await sut.UploadAsync(WriteFile(data), Options(handle));
+            ShouldHaveStored(handle, data);
+        }
+        else
+        {
+            PartUploadException ex = await Should.ThrowAsync<PartUploadException>(() => sut.UploadAsync(WriteFile(data), Options(handle)));
+            ex.Status.ShouldBe(400);
+            UploadOf(handle).State.ShouldBe(UploadState.Cancelled);
+        }
+    }
+
+    [Fact]
+    public async Task UploadAsync_MinimumPartSizeOfFiveMillion_AcceptsTheClientsParts()
+    {
+        Emulator.Options.MinimumPartSize = 5_000_000;
+        byte[] data = Data((2 * 5 * MiB) + 2, seed: 57);
+        string handle = NewHandle("u5");
+
+        await CreateClient().UploadAsync(WriteFile(data), Options(handle));
+
+        ShouldHaveStored(handle, data);
+    }
 }

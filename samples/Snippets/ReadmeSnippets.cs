@@ -1,0 +1,96 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PartUploader;
+using PartUploader.Emulator;
+
+namespace Snippets;
+
+/// <summary>The code of README.md, compiled. Regions are copied verbatim into the README.</summary>
+public static class ReadmeSnippets
+{
+    public static async Task QuickStartAsync(CancellationToken cancellationToken)
+    {
+        #region Snippet:QuickStart
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var tokens = new HereTokenSource(HereCredentials.FromFile(), http); // ~/.here/credentials.properties
+        var client = new PartUploadClient(http, new PartUploadClientOptions
+        {
+            CatalogHrn = "hrn:here:data::myorg:my-catalog", // the blob URL is looked up
+        }, tokens);
+
+        PartUploadResult result = await client.UploadAsync("tiles.bin", new PartUploadOptions
+        {
+            LayerId = "tiles",
+            DataHandle = "tiles-2026-11-25",
+        }, cancellationToken);
+        Console.WriteLine($"{result.Size} bytes in {result.PartCount} parts, CRC-32C {result.Crc32C:x8}");
+        #endregion
+    }
+
+    public static async Task DependencyInjectionAsync(string[] args)
+    {
+        #region Snippet:DependencyInjection
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+        // appsettings.json: "PartUploader": { "CatalogHrn": "...", "MaxConcurrency": 8, "Retry": { "MaxAttempts": 5 } }
+        builder.Services.AddPartUploader(builder.Configuration.GetSection("PartUploader"));
+        using IHost host = builder.Build();
+
+        PartUploadClient uploader = host.Services.GetRequiredService<PartUploadClient>();
+        #endregion
+        await uploader.UploadAsync("tiles.bin", new PartUploadOptions { LayerId = "tiles", DataHandle = "t1" });
+    }
+
+    public static async Task ErrorHandlingAsync(PartUploadClient client, PartUploadOptions options)
+    {
+        #region Snippet:ErrorHandling
+        try
+        {
+            await client.UploadAsync("tiles.bin", options);
+        }
+        catch (BlobAlreadyExistsException)
+        {
+            // 409: data handles are never reusable; choose another one.
+        }
+        catch (PartChecksumMismatchException ex) when (ex.ErrorCode == "SourceChanged")
+        {
+            // The file changed while it was read; the upload was cancelled on the server.
+        }
+        catch (PartUploadException ex) when (ex.Status == 403)
+        {
+            Console.Error.WriteLine($"No access: {ex.Message} (correlation id {ex.CorrelationId})");
+        }
+        #endregion
+    }
+
+    public static async Task ResumeAsync(PartUploadClient client, CancellationToken cancellationToken)
+    {
+        #region Snippet:Resume
+        var options = new PartUploadOptions
+        {
+            LayerId = "tiles",
+            DataHandle = "tiles-2026-11-25",
+            JournalPath = "tiles.bin.upload-journal", // written after each acknowledged part
+        };
+
+        PartUploadResult result = File.Exists(options.JournalPath)
+            ? await client.ResumeAsync("tiles.bin", options, cancellationToken) // after a crash: only missing parts
+            : await client.UploadAsync("tiles.bin", options, cancellationToken);
+        #endregion
+        Console.WriteLine(result);
+    }
+
+    public static async Task EmulatorAsync()
+    {
+        #region Snippet:Emulator
+        await using BlobEmulator emulator = await BlobEmulator.StartAsync(); // 127.0.0.1, a free port
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new PartUploadClient(
+            http,
+            new PartUploadClientOptions { BaseUrl = emulator.GetBlobBaseUrl() },
+            AccessTokenSource.FromToken(emulator.IssueAccessToken()));
+
+        emulator.Faults.Add(FaultRule.Status(503) with { Operation = EmulatorOperation.UploadPart, PartNumber = 2 });
+        await client.UploadAsync("tiles.bin", new PartUploadOptions { LayerId = emulator.DefaultLayerId, DataHandle = "t1", ForceMultipart = true });
+        #endregion
+    }
+}
