@@ -275,4 +275,30 @@ public sealed class ContractSwitchTests(EmulatorFixture fixture) : EmulatorTestB
 
         ShouldHaveStored(handle, data);
     }
+
+    [Fact]
+    public async Task UploadAsync_HereTokenExpiresMidUpload_RefreshesThroughTheTokenEndpointAndCompletes()
+    {
+        string dir = Directory.CreateTempSubdirectory("pu-expiry-").FullName;
+        try
+        {
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            var tokens = new HereTokenSource(HereCredentials.FromFile(Emulator.WriteCredentialsFile(Path.Combine(dir, "credentials.properties"))), http);
+            byte[] data = Data(3 * 5 * MiB, seed: 58);
+            string handle = NewHandle("here-expiry");
+            Emulator.Faults.Add(FaultRule.ExpireToken() with { Operation = EmulatorOperation.UploadPart, PartNumber = 2, DataHandle = handle });
+            int tokenRequestsBefore = Emulator.Journal.Entries.Count(e => e.Operation == EmulatorOperation.Token && e.StatusCode == 200);
+
+            PartUploadResult result = await CreateClient(o => o.MaxConcurrency = 1, tokens).UploadAsync(WriteFile(data), Options(handle));
+
+            ShouldHaveStored(handle, data);
+            ShouldNeverReuseNumbers(handle);
+            result.PartNumbers.ShouldBe([1, 4, 3]);
+            Emulator.Journal.Entries.Count(e => e.Operation == EmulatorOperation.Token && e.StatusCode == 200).ShouldBe(tokenRequestsBefore + 2, "one token at first, one refresh after the 401");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
