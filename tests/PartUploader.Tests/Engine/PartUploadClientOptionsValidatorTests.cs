@@ -110,7 +110,7 @@ public class PartUploadClientOptionsValidatorTests
         ValidateOptionsResult result = CreateSut().Validate("x", options);
 
         result.FailureMessage!.ShouldContain("/blobstore/v1");
-        result.FailureMessage.ShouldNotContain("secret");
+        result.FailureMessage!.ShouldNotContain("secret");
     }
 
     [Fact]
