@@ -100,6 +100,7 @@ internal sealed class BlobApiStub(WireMockServer server)
 
     public void StubStart(string? linksJson = null) =>
         Server.Given(Request.Create().WithPath(StartPath).UsingPost())
+            .AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(linksJson ?? LinksJson()));
 
     /// <summary>Every part answers 200 with the ETag <c>"etag-{partNumber}"</c>.</summary>
