@@ -77,7 +77,6 @@ internal sealed class ServiceErrorBody
     public int? Status { get; init; }
 
     [JsonPropertyName("code")]
-    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public JsonCode? Code { get; init; }
 
     [JsonPropertyName("correlationId")]
