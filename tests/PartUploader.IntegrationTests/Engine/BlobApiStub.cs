@@ -19,16 +19,20 @@ public sealed class BlobServerFixture : IDisposable
         probe.Start();
         int port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        Server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"] });
+        Url = $"http://127.0.0.1:{port}";
+        Server = WireMockServer.Start(new WireMockServerSettings { Urls = [Url] });
     }
 
     public WireMockServer Server { get; }
+
+    /// <summary>Gets the address the server listens on (its <c>Url</c> property says localhost; the client is given 127.0.0.1).</summary>
+    public string Url { get; }
 
     public void Dispose() => Server.Stop();
 }
 
 /// <summary>A blob v1 stand-in on WireMock: start, part, complete, status, delete, and what was received.</summary>
-internal sealed class BlobApiStub(WireMockServer server)
+internal sealed class BlobApiStub(WireMockServer server, string serverUrl)
 {
     public const string Token = "tok-SECRET-bearer-123";
     public const string Layer = "layer-1";
@@ -39,7 +43,7 @@ internal sealed class BlobApiStub(WireMockServer server)
 
     public WireMockServer Server { get; } = server;
 
-    public string ServerUrl => Server.Url!;
+    public string ServerUrl { get; } = serverUrl;
 
     public Uri BaseUrl => new(ServerUrl + CatalogPath);
 
@@ -134,14 +138,17 @@ internal sealed class BlobApiStub(WireMockServer server)
 
     public void StubComplete(string method = "PUT") =>
         Server.Given(Request.Create().WithPath(UploadPath).UsingMethod(method))
+            .AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(204));
 
     public void StubStatus(string status = "completed") =>
         Server.Given(Request.Create().WithPath(UploadPath).UsingGet())
+            .AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody($$"""{"status":"{{status}}"}"""));
 
     public void StubDelete() =>
         Server.Given(Request.Create().WithPath(UploadPath).UsingDelete())
+            .AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(204));
 
     /// <summary>Start, every part, complete, completed status, delete: a service on which everything succeeds.</summary>
@@ -168,6 +175,9 @@ internal sealed class BlobApiStub(WireMockServer server)
 
     public static string? Header(ILogEntry entry, string name) =>
         entry.RequestMessage.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+
+    public static void ShouldBeBytes(byte[] actual, byte[] expected) =>
+        actual.AsSpan().SequenceEqual(expected).ShouldBeTrue($"{actual.Length} bytes received, {expected.Length} expected, or their content differs");
 
     public static byte[] Body(ILogEntry entry) =>
         entry.RequestMessage.BodyAsBytes ?? Encoding.UTF8.GetBytes(entry.RequestMessage.Body ?? string.Empty);

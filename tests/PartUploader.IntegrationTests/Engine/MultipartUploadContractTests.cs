@@ -19,7 +19,7 @@ public sealed class MultipartUploadContractTests : IClassFixture<BlobServerFixtu
     public MultipartUploadContractTests(BlobServerFixture fixture)
     {
         fixture.Server.Reset();
-        _stub = new BlobApiStub(fixture.Server);
+        _stub = new BlobApiStub(fixture.Server, fixture.Url);
     }
 
     public void Dispose() => _http.Dispose();
@@ -148,7 +148,7 @@ public sealed class MultipartUploadContractTests : IClassFixture<BlobServerFixtu
         {
             byte[] body = BlobApiStub.Body(part);
             int offset = (BlobApiStub.PartNumber(part) - 1) * 5 * MiB;
-            body.ShouldBe(data.AsSpan(offset, body.Length).ToArray());
+            BlobApiStub.ShouldBeBytes(body, data.AsSpan(offset, body.Length).ToArray());
             BlobApiStub.Header(part, "Content-Length").ShouldBe(body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
             BlobApiStub.Header(part, "X-HERE-Digest").ShouldBe("SHA256:" + Convert.ToHexStringLower(SHA256.HashData(body)));
         }

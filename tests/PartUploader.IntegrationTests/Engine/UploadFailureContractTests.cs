@@ -14,7 +14,7 @@ public sealed class UploadFailureContractTests : IClassFixture<BlobServerFixture
     public UploadFailureContractTests(BlobServerFixture fixture)
     {
         fixture.Server.Reset();
-        _stub = new BlobApiStub(fixture.Server);
+        _stub = new BlobApiStub(fixture.Server, fixture.Url);
     }
 
     public void Dispose() => _http.Dispose();

@@ -107,4 +107,50 @@ public class BlobEndpointHandlerTests
     {
         BlobEndpointHandler.IsSameOrigin(new Uri(target), s_base).ShouldBe(expected);
     }
+
+    [Theory]
+    [InlineData("https://storage.example.test/obj?sig=1", false)]
+    [InlineData("https://blob.example.test:8443/other", true)]
+    public async Task SendAsync_GetRedirect_TokenOnlyToBlobHost(string location, bool expectToken)
+    {
+        var inner = new RecordingHandler(request => request.RequestUri!.AbsolutePath.EndsWith("/data/H", StringComparison.Ordinal)
+            ? new HttpResponseMessage(System.Net.HttpStatusCode.TemporaryRedirect) { Headers = { Location = new Uri(location) } }
+            : new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        using var sut = new HttpMessageInvoker(new BlobEndpointHandler(inner));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(RequestProperties.PlaceholderBaseAddress, "layers/L/data/H"));
+        request.Options.Set(RequestProperties.EndpointKey, Endpoint());
+
+        using HttpResponseMessage response = await sut.SendAsync(request, CancellationToken.None);
+
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        inner.Seen.Count.ShouldBe(2);
+        inner.Seen[0].Authorization.ShouldBe("Bearer t");
+        inner.Seen[1].Uri.ShouldBe(new Uri(location));
+        (inner.Seen[1].Authorization is not null).ShouldBe(expectToken);
+    }
+
+    [Fact]
+    public async Task SendAsync_TargetOnOtherHost_RefusedBeforeSending()
+    {
+        var inner = new RecordingHandler(_ => new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        using var sut = new HttpMessageInvoker(new BlobEndpointHandler(inner));
+        using HttpRequestMessage request = LinkRequest("_link/status", "https://evil.example.test/m/TOK", "GET");
+        request.Options.Set(RequestProperties.EndpointKey, Endpoint());
+
+        var ex = await Should.ThrowAsync<PartUploadException>(() => sut.SendAsync(request, CancellationToken.None));
+
+        ex.ErrorCode.ShouldBe("UntrustedHost");
+        inner.Seen.ShouldBeEmpty();
+    }
+
+    private sealed class RecordingHandler(Func<HttpRequestMessage, HttpResponseMessage> respond) : HttpMessageHandler
+    {
+        public List<(Uri Uri, string? Authorization)> Seen { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Seen.Add((request.RequestUri!, request.Headers.Authorization?.ToString()));
+            return Task.FromResult(respond(request));
+        }
+    }
 }

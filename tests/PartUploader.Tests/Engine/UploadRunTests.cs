@@ -19,10 +19,14 @@ public sealed class EngineServerFixture : IDisposable
         probe.Start();
         int port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        Server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"] });
+        Url = $"http://127.0.0.1:{port}";
+        Server = WireMockServer.Start(new WireMockServerSettings { Urls = [Url] });
     }
 
     public WireMockServer Server { get; }
+
+    /// <summary>Gets the address the server listens on (its <c>Url</c> property says localhost).</summary>
+    public string Url { get; }
 
     public void Dispose() => Server.Stop();
 }
@@ -37,19 +41,21 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
     private const string Parts = Upload + "/parts";
 
     private readonly WireMockServer _server;
+    private readonly string _url;
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
     private readonly SignallingTimeProvider _time = new();
 
     public UploadRunTests(EngineServerFixture fixture)
     {
         _server = fixture.Server;
+        _url = fixture.Url;
         _server.Reset();
         string links = $$"""
             {"links":{
-              "uploadPart":{"href":"{{_server.Url}}{{Parts}}","method":"POST"},
-              "complete":{"href":"{{_server.Url}}{{Upload}}","method":"PUT"},
-              "status":{"href":"{{_server.Url}}{{Upload}}","method":"GET"},
-              "delete":{"href":"{{_server.Url}}{{Upload}}","method":"DELETE"} } }
+              "uploadPart":{"href":"{{_url}}{{Parts}}","method":"POST"},
+              "complete":{"href":"{{_url}}{{Upload}}","method":"PUT"},
+              "status":{"href":"{{_url}}{{Upload}}","method":"GET"},
+              "delete":{"href":"{{_url}}{{Upload}}","method":"DELETE"} } }
             """;
         _server.Given(Request.Create().WithPath(Start).UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBody(links));
         _server.Given(Request.Create().WithPath(Parts).UsingPost()).AtPriority(10)
@@ -65,7 +71,7 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
     {
         var options = new PartUploadClientOptions
         {
-            BaseUrl = new Uri(_server.Url + Catalog),
+            BaseUrl = new Uri(_url + Catalog),
             PartSize = 5L * MiB,
             MaxConcurrency = 2,
             MaxBufferedBytes = 32L * MiB,
