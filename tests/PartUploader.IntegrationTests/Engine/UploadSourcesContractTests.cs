@@ -273,6 +273,162 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         _stub.Requests("DELETE", BlobApiStub.BlobPath).ShouldHaveSingleItem();
     }
 
+    [Fact]
+    public async Task UploadAsync_NonSeekableExactMultipleOfPartSize_NoEmptyTrailingPart()
+    {
+        _stub.StubHappyPath();
+        byte[] data = BlobApiStub.Data(10 * MiB, seed: 9);
+        PartUploadClient sut = CreateSut();
+        using var stream = new NonSeekableStream(data);
+
+        PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload(forceMultipart: false));
+
+        result.PartNumbers.ShouldBe([1, 2]);
+        _stub.PartRequests.Count.ShouldBe(2);
+        BlobApiStub.ShouldBeBytes(Received(), data);
+    }
+
+    [Fact]
+    public async Task UploadAsync_EmptyStream_SinglePutWithZeroLength()
+    {
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).RespondWith(Response.Create().WithStatusCode(200));
+        PartUploadClient sut = CreateSut();
+        using var stream = new MemoryStream();
+
+        PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload(forceMultipart: false));
+
+        result.Size.ShouldBe(0);
+        ILogEntry put = _stub.Entries.ShouldHaveSingleItem();
+        BlobApiStub.Header(put, "Content-Length").ShouldBe("0");
+        BlobApiStub.Header(put, "X-HERE-Digest").ShouldBe("CRC-32C:00000000");
+    }
+
+    [Fact]
+    public async Task UploadAsync_EmptyStreamForcedMultipart_OneEmptyPart()
+    {
+        _stub.StubHappyPath();
+        PartUploadClient sut = CreateSut();
+        using var stream = new MemoryStream();
+
+        PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload());
+
+        result.PartNumbers.ShouldBe([1]);
+        BlobApiStub.Header(_stub.PartRequests.ShouldHaveSingleItem(), "Content-Length").ShouldBe("0");
+    }
+
+    [Fact]
+    public async Task UploadAsync_FileWithWholeBlobDigests_DigestsCoverWholeFile()
+    {
+        _stub.StubHappyPath();
+        byte[] data = BlobApiStub.Data((10 * MiB) + 3, seed: 10);
+        string path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(path, data);
+            PartUploadClient sut = CreateSut(o => o.MaxConcurrency = 3);
+            PartUploadOptions options = BlobApiStub.Upload();
+            options.WholeBlobDigests = WholeBlobDigests.Sha256 | WholeBlobDigests.Md5;
+
+            PartUploadResult result = await sut.UploadAsync(path, options);
+
+            result.Sha256.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data)));
+#pragma warning disable CA5351 // MD5 is the oracle of an integrity digest.
+            result.Md5.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(data)));
+#pragma warning restore CA5351
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task UploadAsync_StreamShorterThanItsLength_ThrowsSourceTooShort()
+    {
+        _stub.StubHappyPath();
+        PartUploadClient sut = CreateSut();
+        using var stream = new LyingLengthStream(BlobApiStub.Data(500), claimedLength: 1000);
+
+        var ex = await Should.ThrowAsync<PartChecksumMismatchException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
+
+        ex.ErrorCode.ShouldBe("SourceTooShort");
+        _stub.Requests("PUT", BlobApiStub.UploadPath).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task UploadAsync_AlreadyCancelled_SendsNothing()
+    {
+        _stub.StubHappyPath();
+        PartUploadClient sut = CreateSut();
+        using var stream = new MemoryStream(BlobApiStub.Data(1000));
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        Exception? ex = await Record.ExceptionAsync(() => sut.UploadAsync(stream, BlobApiStub.Upload(), cts.Token));
+
+        ex.ShouldBeAssignableTo<OperationCanceledException>();
+        _stub.Entries.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task UploadAsync_RetryBudgetOne_StopsAfterOneRetryOverall()
+    {
+        _stub.StubHappyPath();
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.PartsPath).UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(503));
+        PartUploadClient sut = CreateSut(o => { o.Retry.RetryBudget = 1; o.Retry.MaxAttempts = 5; });
+        using var stream = new MemoryStream(BlobApiStub.Data(1000));
+
+        var ex = await Should.ThrowAsync<PartUploadException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
+
+        ex.Status.ShouldBe(503);
+        _stub.PartRequests.Count.ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData(206)]
+    [InlineData(200)]
+    public async Task UploadAsync_RetriedSecondPart_ReadsBackItsRangeAtOffset(int readBackStatus)
+    {
+        byte[] data = BlobApiStub.Data((5 * MiB) + 300, seed: 12);
+        _stub.StubHappyPath();
+        _stub.StubPart(2, 503);
+        byte[] body = readBackStatus == 206 ? data[(5 * MiB)..] : data;
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(readBackStatus).WithBody(body));
+        PartUploadClient sut = CreateSut();
+        using var stream = new MemoryStream(data);
+
+        PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload());
+
+        result.VerifiedRanges.ShouldBe(1);
+        result.PartNumbers.ShouldBe([1, 3]);
+        BlobApiStub.Header(_stub.Requests("GET", BlobApiStub.BlobPath).ShouldHaveSingleItem(), "Range").ShouldBe($"bytes={5 * MiB}-{(5 * MiB) + 299}");
+    }
+
+    [Fact]
+    public async Task UploadAsync_FullReadBackDiffers_ThrowsReadBackMismatch()
+    {
+        byte[] data = BlobApiStub.Data(3000, seed: 13);
+        byte[] wrong = (byte[])data.Clone();
+        wrong[^1] ^= 1;
+        _stub.StubHappyPath();
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(206).WithBody(wrong));
+        PartUploadClient sut = CreateSut(o => o.VerifyFullReadBack = true);
+        using var stream = new MemoryStream(data);
+
+        var ex = await Should.ThrowAsync<PartChecksumMismatchException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
+
+        ex.ErrorCode.ShouldBe("ReadBackMismatch");
+        BlobApiStub.Header(_stub.Requests("GET", BlobApiStub.BlobPath).ShouldHaveSingleItem(), "Range").ShouldBe("bytes=0-2999");
+    }
+
+    private sealed class LyingLengthStream(byte[] data, long claimedLength) : MemoryStream(data)
+    {
+        public override long Length => claimedLength;
+    }
+
     private sealed class NonSeekableStream(byte[] data) : Stream
     {
         private readonly MemoryStream _inner = new(data);
