@@ -57,12 +57,12 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
               "status":{"href":"{{_url}}{{Upload}}","method":"GET"},
               "delete":{"href":"{{_url}}{{Upload}}","method":"DELETE"} } }
             """;
-        _server.Given(Request.Create().WithPath(Start).UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBody(links));
+        _server.Given(Request.Create().WithPath(Start).UsingPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(200).WithBody(links));
         _server.Given(Request.Create().WithPath(Parts).UsingPost()).AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("ETag", "\"e{{request.query.partNumber}}\"").WithTransformer());
-        _server.Given(Request.Create().WithPath(Upload).UsingPut()).RespondWith(Response.Create().WithStatusCode(204));
-        _server.Given(Request.Create().WithPath(Upload).UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"completed"}"""));
-        _server.Given(Request.Create().WithPath(Upload).UsingDelete()).RespondWith(Response.Create().WithStatusCode(204));
+        _server.Given(Request.Create().WithPath(Upload).UsingPut()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(204));
+        _server.Given(Request.Create().WithPath(Upload).UsingGet()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"completed"}"""));
+        _server.Given(Request.Create().WithPath(Upload).UsingDelete()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(204));
     }
 
     public void Dispose() => _http.Dispose();
@@ -197,6 +197,65 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
         progress.Reports.ShouldAllBe(r => r.BytesSent <= (10 * MiB) + 5);
     }
 
+    private void StubStatusAlways(string status) =>
+        _server.Given(Request.Create().WithPath(Upload).UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody($$"""{"status":"{{status}}"}"""));
+
+    [Fact]
+    public async Task UploadAsync_StatusStaysProcessing_ThrowsCompletionTimeoutAndCancels()
+    {
+        StubStatusAlways("processing");
+        PartUploadClient sut = CreateSut(o => o.CompletionTimeout = TimeSpan.FromSeconds(1));
+
+        Task<PartUploadResult> upload = UploadAsync(sut, 1000);
+        await _time.WaitForTimerAsync(TimeSpan.FromMilliseconds(50)).WaitAsync(TimeSpan.FromSeconds(20));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var ex = await Should.ThrowAsync<PartUploadException>(upload.WaitAsync(TimeSpan.FromSeconds(20)));
+
+        ex.ErrorCode.ShouldBe("CompletionTimeout");
+        _server.LogEntries.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == Upload).ShouldBe(2);
+        _server.LogEntries.Count(e => e.RequestMessage.Method == "DELETE").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task UploadAsync_StatusProcessing_PollsWithDoublingDelays()
+    {
+        _server.Given(Request.Create().WithPath(Upload).UsingGet()).AtPriority(1).InScenario("poll").WillSetStateTo("2")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"processing"}"""));
+        _server.Given(Request.Create().WithPath(Upload).UsingGet()).AtPriority(1).InScenario("poll").WhenStateIs("2").WillSetStateTo("3")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"processing"}"""));
+        _server.Given(Request.Create().WithPath(Upload).UsingGet()).AtPriority(1).InScenario("poll").WhenStateIs("3").WillSetStateTo("4")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"processing"}"""));
+        PartUploadClient sut = CreateSut();
+
+        Task<PartUploadResult> upload = UploadAsync(sut, 1000);
+        foreach (int ms in new[] { 50, 100, 200 })
+        {
+            await _time.WaitForTimerAsync(TimeSpan.FromMilliseconds(ms)).WaitAsync(TimeSpan.FromSeconds(20));
+            _time.Advance(TimeSpan.FromMilliseconds(ms));
+        }
+
+        await upload.WaitAsync(TimeSpan.FromSeconds(20));
+        _server.LogEntries.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == Upload).ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task UploadAsync_PartAttemptTimesOut_RetriedUnderFreshNumber()
+    {
+        _server.Given(Request.Create().WithPath(Parts).WithParam("partNumber", "1").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("ETag", "\"late\"").WithDelay(TimeSpan.FromSeconds(5)));
+        TimeSpan attemptTimeout = TimeSpan.FromMinutes(7);
+        PartUploadClient sut = CreateSut(o => o.Retry.AttemptTimeout = attemptTimeout);
+
+        Task<PartUploadResult> upload = UploadAsync(sut, 1000);
+        await _time.WaitForTimerAsync(attemptTimeout, count: 2).WaitAsync(TimeSpan.FromSeconds(20));
+        _time.Advance(attemptTimeout);
+        PartUploadResult result = await upload.WaitAsync(TimeSpan.FromSeconds(20));
+
+        result.PartNumbers.ShouldBe([2]);
+        result.Retries.ShouldBe(1);
+    }
+
     private sealed class CancelOnReport(CancellationTokenSource cts) : IProgress<UploadProgress>
     {
         public void Report(UploadProgress value) => cts.Cancel();
@@ -234,7 +293,7 @@ internal sealed class SignallingTimeProvider : TimeProvider
     private readonly FakeTimeProvider _inner = new();
     private readonly object _gate = new();
     private readonly List<TimeSpan> _dueTimes = [];
-    private readonly List<(TimeSpan Due, TaskCompletionSource Signal)> _waiters = [];
+    private readonly List<(TimeSpan Due, int Count, TaskCompletionSource Signal)> _waiters = [];
 
     public IReadOnlyList<TimeSpan> DueTimes
     {
@@ -257,17 +316,18 @@ internal sealed class SignallingTimeProvider : TimeProvider
 
     public void Advance(TimeSpan delta) => _inner.Advance(delta);
 
-    public Task WaitForTimerAsync(TimeSpan due)
+    /// <summary>Completes once <paramref name="count"/> timers with this due time have been created.</summary>
+    public Task WaitForTimerAsync(TimeSpan due, int count = 1)
     {
         lock (_gate)
         {
-            if (_dueTimes.Contains(due))
+            if (_dueTimes.Count(d => d == due) >= count)
             {
                 return Task.CompletedTask;
             }
 
             var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((due, signal));
+            _waiters.Add((due, count, signal));
             return signal.Task;
         }
     }
@@ -275,15 +335,40 @@ internal sealed class SignallingTimeProvider : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ITimer timer = _inner.CreateTimer(callback, state, dueTime, period);
+        Record(dueTime);
+        return new RecordingTimer(timer, this);
+    }
+
+    private void Record(TimeSpan dueTime)
+    {
+        if (dueTime == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             _dueTimes.Add(dueTime);
-            foreach ((TimeSpan due, TaskCompletionSource signal) in _waiters.Where(w => w.Due == dueTime).ToArray())
+            int created = _dueTimes.Count(d => d == dueTime);
+            foreach ((TimeSpan due, int count, TaskCompletionSource signal) in _waiters.Where(w => w.Due == dueTime && w.Count <= created).ToArray())
             {
                 signal.TrySetResult();
             }
         }
+    }
 
-        return timer;
+    /// <summary>Task.Delay and CancellationTokenSource create their timer disarmed, then arm it with Change.</summary>
+    private sealed class RecordingTimer(ITimer inner, SignallingTimeProvider owner) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            bool changed = inner.Change(dueTime, period);
+            owner.Record(dueTime);
+            return changed;
+        }
+
+        public void Dispose() => inner.Dispose();
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
