@@ -145,6 +145,38 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
     }
 
     [Fact]
+    public async Task UploadAsync_Start429RetryAfter_WaitsBeforeRetryingStart()
+    {
+        _server.Given(Request.Create().WithPath(Start).UsingPost()).AtPriority(1).InScenario("start").WillSetStateTo("ok")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "19"));
+        PartUploadClient sut = CreateSut();
+
+        Task<PartUploadResult> upload = UploadAsync(sut, 1000);
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(19)).WaitAsync(TimeSpan.FromSeconds(20));
+        int startsBeforeAdvance = _server.LogEntries.Count(e => e.RequestMessage.Path == Start);
+        _time.Advance(TimeSpan.FromSeconds(19));
+        await upload.WaitAsync(TimeSpan.FromSeconds(20));
+
+        startsBeforeAdvance.ShouldBe(1);
+        _server.LogEntries.Count(e => e.RequestMessage.Path == Start).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task UploadAsync_Complete503RetryAfter_WaitsBeforeRetryingComplete()
+    {
+        _server.Given(Request.Create().WithPath(Upload).UsingPut()).AtPriority(1).InScenario("complete").WillSetStateTo("ok")
+            .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Retry-After", "23"));
+        PartUploadClient sut = CreateSut();
+
+        Task<PartUploadResult> upload = UploadAsync(sut, 1000);
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(23)).WaitAsync(TimeSpan.FromSeconds(20));
+        _time.Advance(TimeSpan.FromSeconds(23));
+        await upload.WaitAsync(TimeSpan.FromSeconds(20));
+
+        _server.LogEntries.Count(e => e.RequestMessage.Method == "PUT").ShouldBe(2);
+    }
+
+    [Fact]
     public async Task UploadAsync_Success_PeakInFlightWithinMaxConcurrencyAndBuffersReturned()
     {
         var diagnostics = new TransferDiagnostics();
