@@ -424,6 +424,112 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         BlobApiStub.Header(_stub.Requests("GET", BlobApiStub.BlobPath).ShouldHaveSingleItem(), "Range").ShouldBe("bytes=0-2999");
     }
 
+    [Fact]
+    public async Task UploadAsync_Start401_RefreshesTokenAndResendsSameBody()
+    {
+        _stub.StubHappyPath();
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.StartPath).WithHeader("Authorization", "Bearer tok-1").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(401));
+        int refreshes = 0;
+        var tokens = AccessTokenSource.FromDelegate((force, _) =>
+        {
+            if (force)
+            {
+                Interlocked.Increment(ref refreshes);
+            }
+
+            return Task.FromResult(new AccessToken(Volatile.Read(ref refreshes) == 0 ? "tok-1" : "tok-2", DateTimeOffset.MaxValue));
+        });
+        PartUploadClient sut = CreateSut(tokens: tokens);
+        using var stream = new MemoryStream(BlobApiStub.Data(1000));
+
+        await sut.UploadAsync(stream, BlobApiStub.Upload());
+
+        IReadOnlyList<ILogEntry> starts = _stub.Requests("POST", BlobApiStub.StartPath);
+        starts.Count.ShouldBe(2);
+        BlobApiStub.Header(starts[1], "Authorization").ShouldBe("Bearer tok-2");
+        BlobApiStub.ShouldBeBytes(BlobApiStub.Body(starts[1]), BlobApiStub.Body(starts[0]));
+        refreshes.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task UploadAsync_BillingTag_SentOnEveryCall()
+    {
+        byte[] data = BlobApiStub.Data(1000);
+        _stub.StubHappyPath();
+        _stub.StubPart(1, 503);
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(206).WithBody(data));
+        PartUploadClient sut = CreateSut(o => o.BillingTag = "Bill1234");
+        using var stream = new MemoryStream(data);
+
+        await sut.UploadAsync(stream, BlobApiStub.Upload());
+
+        _stub.Entries.Count.ShouldBeGreaterThanOrEqualTo(6);
+        _stub.Entries.ShouldAllBe(e => BlobApiStub.Query(e, "billingTag") == "Bill1234");
+        _stub.PartRequests.ShouldAllBe(e => BlobApiStub.Query(e, "sig") == "link-SECRET-q");
+    }
+
+    [Fact]
+    public async Task UploadAsync_ContentEncoding_DeclaredInStartBody()
+    {
+        _stub.StubHappyPath();
+        PartUploadClient sut = CreateSut();
+        using var stream = new MemoryStream(BlobApiStub.Data(1000));
+        PartUploadOptions options = BlobApiStub.Upload();
+        options.ContentEncoding = "gzip";
+
+        await sut.UploadAsync(stream, options);
+
+        using var body = System.Text.Json.JsonDocument.Parse(BlobApiStub.Body(_stub.Requests("POST", BlobApiStub.StartPath).ShouldHaveSingleItem()));
+        body.RootElement.GetProperty("contentEncoding").GetString().ShouldBe("gzip");
+    }
+
+    [Fact]
+    public async Task UploadAsync_NoContentEncoding_OmittedFromStartBody()
+    {
+        _stub.StubHappyPath();
+        PartUploadClient sut = CreateSut();
+        using var stream = new MemoryStream(BlobApiStub.Data(1000));
+
+        await sut.UploadAsync(stream, BlobApiStub.Upload());
+
+        using var body = System.Text.Json.JsonDocument.Parse(BlobApiStub.Body(_stub.Requests("POST", BlobApiStub.StartPath).ShouldHaveSingleItem()));
+        body.RootElement.TryGetProperty("contentEncoding", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task UploadAsync_CompleteRetryAnswered409ButStatusCompleted_Succeeds()
+    {
+        _stub.StubHappyPath();
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingPut()).AtPriority(1).InScenario("lost").WillSetStateTo("done")
+            .RespondWith(Response.Create().WithStatusCode(503));
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingPut()).AtPriority(1).InScenario("lost").WhenStateIs("done")
+            .RespondWith(Response.Create().WithStatusCode(409));
+        PartUploadClient sut = CreateSut();
+        using var stream = new MemoryStream(BlobApiStub.Data(1000));
+
+        PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload());
+
+        result.Size.ShouldBe(1000);
+        _stub.Requests("PUT", BlobApiStub.UploadPath).Count.ShouldBe(2);
+        _stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task UploadAsync_Complete409OnFirstAttempt_ThrowsBlobAlreadyExists()
+    {
+        _stub.StubHappyPath();
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingPut()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(409));
+        PartUploadClient sut = CreateSut();
+        using var stream = new MemoryStream(BlobApiStub.Data(1000));
+
+        await Should.ThrowAsync<BlobAlreadyExistsException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
+
+        _stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldHaveSingleItem();
+    }
+
     private sealed class LyingLengthStream(byte[] data, long claimedLength) : MemoryStream(data)
     {
         public override long Length => claimedLength;
