@@ -206,6 +206,7 @@ public sealed class UploadFailureContractTests : IClassFixture<BlobServerFixture
         ex.CorrelationId.ShouldBe("corr-42");
         ex.Operation.ShouldBe("UploadPart");
         ex.UploadId.ShouldBe(BlobApiStub.UploadToken);
+        _stub.PartRequests.ShouldHaveSingleItem();
     }
 
     [Fact]
@@ -303,6 +304,67 @@ public sealed class UploadFailureContractTests : IClassFixture<BlobServerFixture
         ex.ShouldBeAssignableTo<OperationCanceledException>();
         _stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldHaveSingleItem();
         _stub.Requests("PUT", BlobApiStub.UploadPath).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task UploadAsync_PartConnectionReset_RetriedUnderFreshNumber()
+    {
+        _stub.StubHappyPath();
+        using var transport = new HttpClient(new ResetFirstPartHandler(new SocketsHttpHandler())) { Timeout = Timeout.InfiniteTimeSpan };
+        var sut = new PartUploadClient(transport, _stub.Options(o => o.VerifyRetriedParts = false), AccessTokenSource.FromToken(BlobApiStub.Token));
+
+        PartUploadResult result = await UploadAsync(sut, BlobApiStub.Data(1000));
+
+        result.PartNumbers.ShouldBe([2]);
+        _stub.PartRequests.Select(BlobApiStub.PartNumber).ShouldBe([2]);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("not json")]
+    [InlineData("""{"links":{"uploadPart":{"href":"/p","method":"FOO"},"complete":{"href":"/c"},"status":{"href":"/s"},"delete":{"href":"/d"}}}""")]
+    [InlineData("""{"links":{"uploadPart":{"href":"relative/p"},"complete":{"href":"/c"},"status":{"href":"/s"},"delete":{"href":"/d"}}}""")]
+    public async Task UploadAsync_StartAnswerMalformed_ThrowsTypedErrorWithoutRetry(string body)
+    {
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.StartPath).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body));
+        PartUploadClient sut = CreateSut();
+
+        var ex = await Should.ThrowAsync<PartUploadException>(() => UploadAsync(sut, BlobApiStub.Data(1000)));
+
+        ex.ErrorCode.ShouldBeOneOf("MalformedResponse", "InvalidLink");
+        _stub.Entries.ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task UploadAsync_CancelledWhileWaitingForStatus_CallsDelete()
+    {
+        using var cts = new CancellationTokenSource();
+        _stub.StubStart();
+        _stub.StubParts();
+        _stub.StubComplete();
+        _stub.StubDelete();
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingGet())
+            .RespondWith(Response.Create().WithCallback(_ =>
+            {
+                cts.Cancel();
+                return new WireMock.ResponseMessage { StatusCode = 200, BodyData = new WireMock.Util.BodyData { BodyAsString = """{"status":"processing"}""", DetectedBodyType = WireMock.Types.BodyType.String } };
+            }));
+        PartUploadClient sut = CreateSut();
+
+        Exception? ex = await Record.ExceptionAsync(() => UploadAsync(sut, BlobApiStub.Data(1000), cts.Token));
+
+        ex.ShouldBeAssignableTo<OperationCanceledException>();
+        _stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldHaveSingleItem();
+    }
+
+    /// <summary>Fails the first attempt of part number 1 the way a reset connection does, before it reaches the server.</summary>
+    private sealed class ResetFirstPartHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.RequestUri!.AbsolutePath.EndsWith("/parts", StringComparison.Ordinal) && request.RequestUri.Query.Contains("partNumber=1&", StringComparison.Ordinal) | request.RequestUri.Query.EndsWith("partNumber=1", StringComparison.Ordinal)
+                ? throw new HttpRequestException("Connection reset by peer", new IOException("reset"))
+                : base.SendAsync(request, cancellationToken);
     }
 
     private sealed class CancelOnFirstReport(CancellationTokenSource cts) : IProgress<UploadProgress>
