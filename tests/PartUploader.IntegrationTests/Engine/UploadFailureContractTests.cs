@@ -319,6 +319,21 @@ public sealed class UploadFailureContractTests : IClassFixture<BlobServerFixture
         _stub.PartRequests.Select(BlobApiStub.PartNumber).ShouldBe([2]);
     }
 
+    [Fact]
+    public async Task UploadAsync_PartConnectionAlwaysReset_ThrowsNetworkErrorAndCancels()
+    {
+        _stub.StubHappyPath();
+        using var transport = new HttpClient(new ResetFirstPartHandler(new SocketsHttpHandler(), everyPart: true)) { Timeout = Timeout.InfiniteTimeSpan };
+        var sut = new PartUploadClient(transport, _stub.Options(o => o.Retry.MaxAttempts = 3), AccessTokenSource.FromToken(BlobApiStub.Token));
+
+        var ex = await Should.ThrowAsync<PartUploadException>(() => UploadAsync(sut, BlobApiStub.Data(1000)));
+
+        ex.ErrorCode.ShouldBe("NetworkError");
+        ex.Status.ShouldBe(0);
+        ex.InnerException.ShouldBeOfType<HttpRequestException>();
+        _stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldHaveSingleItem();
+    }
+
     [Theory]
     [InlineData("{}")]
     [InlineData("not json")]
@@ -359,10 +374,11 @@ public sealed class UploadFailureContractTests : IClassFixture<BlobServerFixture
     }
 
     /// <summary>Fails the first attempt of part number 1 the way a reset connection does, before it reaches the server.</summary>
-    private sealed class ResetFirstPartHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    private sealed class ResetFirstPartHandler(HttpMessageHandler inner, bool everyPart = false) : DelegatingHandler(inner)
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            request.RequestUri!.AbsolutePath.EndsWith("/parts", StringComparison.Ordinal) && request.RequestUri.Query.Contains("partNumber=1&", StringComparison.Ordinal) | request.RequestUri.Query.EndsWith("partNumber=1", StringComparison.Ordinal)
+            request.RequestUri!.AbsolutePath.EndsWith("/parts", StringComparison.Ordinal)
+                && (everyPart || request.RequestUri.Query.Contains("partNumber=1&", StringComparison.Ordinal) || request.RequestUri.Query.EndsWith("partNumber=1", StringComparison.Ordinal))
                 ? throw new HttpRequestException("Connection reset by peer", new IOException("reset"))
                 : base.SendAsync(request, cancellationToken);
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -528,6 +529,32 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         await Should.ThrowAsync<BlobAlreadyExistsException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
 
         _stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task AddPartUploader_ResolvedClient_UploadsThroughHttpClientFactory()
+    {
+        _stub.StubHappyPath();
+        var services = new ServiceCollection();
+        services.AddSingleton(AccessTokenSource.FromToken(BlobApiStub.Token));
+        services.AddPartUploader(o =>
+        {
+            o.BaseUrl = _stub.BaseUrl;
+            o.PartSize = 5L * MiB;
+            o.MaxBufferedBytes = 32L * MiB;
+            o.SingleShotThreshold = MiB;
+            o.Retry.BaseDelay = TimeSpan.Zero;
+            o.VerifyRetriedParts = false;
+        });
+        _stub.StubPart(1, 503);
+        using ServiceProvider provider = services.BuildServiceProvider();
+        PartUploadClient sut = provider.GetRequiredService<PartUploadClient>();
+        using var stream = new MemoryStream(BlobApiStub.Data((5 * MiB) + 1));
+
+        PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload());
+
+        result.PartNumbers.ShouldBe([3, 2]);
+        _stub.Entries.ShouldAllBe(e => BlobApiStub.Header(e, "Authorization") == "Bearer " + BlobApiStub.Token);
     }
 
     private sealed class LyingLengthStream(byte[] data, long claimedLength) : MemoryStream(data)
