@@ -557,6 +557,65 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         _stub.Entries.ShouldAllBe(e => BlobApiStub.Header(e, "Authorization") == "Bearer " + BlobApiStub.Token);
     }
 
+    [Fact]
+    public async Task UploadAsync_BlobAboveFiftyGb_ThrowsBeforeAnyRequest()
+    {
+        _stub.StubHappyPath();
+        PartUploadClient sut = CreateSut(o => o.PartSize = null);
+        using var stream = new LyingLengthStream(BlobApiStub.Data(10), claimedLength: 50_000_000_001L);
+
+        var ex = await Should.ThrowAsync<ArgumentOutOfRangeException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
+
+        ex.Message.ShouldContain("50 GB");
+        _stub.Entries.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task UploadAsync_ReservedPartSizeCannotFit_ThrowsBeforeAnyRequest()
+    {
+        _stub.StubHappyPath();
+        PartUploadClient sut = CreateSut(o => { o.PartNumbering = PartNumbering.Reserved; o.ReservedNumbersPerPart = 100; });
+        using var stream = new LyingLengthStream(BlobApiStub.Data(10), claimedLength: (100L * 5 * MiB) + 1);
+
+        var ex = await Should.ThrowAsync<ArgumentOutOfRangeException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
+
+        ex.Message.ShouldContain("PartSize");
+        _stub.Entries.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task UploadAsync_InvalidDataHandle_ThrowsBeforeAnyRequest()
+    {
+        _stub.StubHappyPath();
+        PartUploadClient sut = CreateSut();
+        using var stream = new MemoryStream(BlobApiStub.Data(10));
+        PartUploadOptions options = BlobApiStub.Upload();
+        options.DataHandle = "bad/handle";
+
+        await Should.ThrowAsync<ArgumentException>(() => sut.UploadAsync(stream, options));
+
+        _stub.Entries.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task UploadAsync_SinglePutWithWholeBlobDigest_DigestCoversBlob(bool seekable)
+    {
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).RespondWith(Response.Create().WithStatusCode(200));
+        byte[] data = BlobApiStub.Data(70_001, seed: 14);
+        PartUploadClient sut = CreateSut();
+        using Stream stream = seekable ? new MemoryStream(data) : new NonSeekableStream(data);
+        PartUploadOptions options = BlobApiStub.Upload(forceMultipart: false);
+        options.WholeBlobDigests = WholeBlobDigests.Sha256;
+
+        PartUploadResult result = await sut.UploadAsync(stream, options);
+
+        result.Multipart.ShouldBeFalse();
+        result.Sha256.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data)));
+        result.Crc32C.ShouldBe(System.IO.Hashing.Crc32.HashToUInt32(System.IO.Hashing.Crc32ParameterSet.Crc32C, data));
+    }
+
     private sealed class LyingLengthStream(byte[] data, long claimedLength) : MemoryStream(data)
     {
         public override long Length => claimedLength;

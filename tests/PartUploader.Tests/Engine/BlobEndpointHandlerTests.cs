@@ -57,6 +57,19 @@ public class BlobEndpointHandlerTests
         target.AbsoluteUri.ShouldBe("https://blob.example.test:8443/m/TOK/parts?sig=abc&partNumber=3");
     }
 
+    [Theory]
+    [InlineData("https://blob.example.test:8443/m/TOK/parts?sig=a%2Bb%3D%3D&exp=1")]
+    [InlineData("https://blob.example.test:8443/m/TO%2FK/parts?sig=x%26y")]
+    [InlineData("https://blob.example.test:8443/m/TOK/parts?sig=a+b&t=%20")]
+    public void ResolveTarget_SignedHref_KeepsEscapesWhenAppendingPartNumber(string href)
+    {
+        using HttpRequestMessage request = LinkRequest("_link/uploadPart?partNumber=3", href, "POST");
+
+        Uri target = BlobEndpointHandler.ResolveTarget(request, Endpoint());
+
+        target.AbsoluteUri.ShouldBe(href + "&partNumber=3");
+    }
+
     [Fact]
     public void ResolveTarget_LinkWithoutQuery_AddsPartNumberQuery()
     {
