@@ -616,6 +616,47 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         result.Crc32C.ShouldBe(System.IO.Hashing.Crc32.HashToUInt32(System.IO.Hashing.Crc32ParameterSet.Crc32C, data));
     }
 
+    [Fact]
+    public async Task UploadAsync_Complete401_RefreshesTokenAndResendsSameList()
+    {
+        _stub.StubHappyPath();
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).WithHeader("Authorization", "Bearer tok-1").UsingPut()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(401));
+        int refreshes = 0;
+        var tokens = AccessTokenSource.FromDelegate((force, _) =>
+        {
+            if (force)
+            {
+                Interlocked.Increment(ref refreshes);
+            }
+
+            return Task.FromResult(new AccessToken(Volatile.Read(ref refreshes) == 0 ? "tok-1" : "tok-2", DateTimeOffset.MaxValue));
+        });
+        PartUploadClient sut = CreateSut(tokens: tokens);
+        using var stream = new MemoryStream(BlobApiStub.Data(1000));
+
+        await sut.UploadAsync(stream, BlobApiStub.Upload());
+
+        IReadOnlyList<ILogEntry> completes = _stub.Requests("PUT", BlobApiStub.UploadPath);
+        completes.Count.ShouldBe(2);
+        BlobApiStub.CompletedParts(completes[1]).ShouldBe([(1, "\"etag-1\"")]);
+    }
+
+    [Fact]
+    public async Task UploadAsync_Part401AfterRefresh_ThrowsWithStatus401()
+    {
+        _stub.StubHappyPath();
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.PartsPath).UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(401));
+        PartUploadClient sut = CreateSut();
+        using var stream = new MemoryStream(BlobApiStub.Data(1000));
+
+        var ex = await Should.ThrowAsync<PartUploadException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
+
+        ex.Status.ShouldBe(401);
+        _stub.PartRequests.Select(BlobApiStub.PartNumber).Order().ShouldBe([1, 2]);
+    }
+
     private sealed class LyingLengthStream(byte[] data, long claimedLength) : MemoryStream(data)
     {
         public override long Length => claimedLength;

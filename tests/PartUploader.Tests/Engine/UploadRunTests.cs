@@ -288,6 +288,23 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
         result.Retries.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task UploadAsync_CancelCallHangs_BoundedByCancelTimeoutAndOriginalErrorSurfaces()
+    {
+        StubPart(1, 404);
+        _server.Given(Request.Create().WithPath(Upload).UsingDelete()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(204).WithDelay(TimeSpan.FromSeconds(5)));
+        TimeSpan cancelTimeout = TimeSpan.FromMinutes(3);
+        PartUploadClient sut = CreateSut(o => o.CancelTimeout = cancelTimeout);
+
+        Task<PartUploadResult> upload = UploadAsync(sut, 1000);
+        await _time.WaitForTimerAsync(cancelTimeout).WaitAsync(TimeSpan.FromSeconds(20));
+        _time.Advance(cancelTimeout);
+        var ex = await Should.ThrowAsync<UploadNotFoundException>(upload.WaitAsync(TimeSpan.FromSeconds(20)));
+
+        ex.Data.Contains("PartUploader.CancelError").ShouldBeTrue();
+    }
+
     private sealed class CancelOnReport(CancellationTokenSource cts) : IProgress<UploadProgress>
     {
         public void Report(UploadProgress value) => cts.Cancel();
