@@ -182,17 +182,17 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
             409 => new BlobAlreadyExistsException(message)
             {
                 Status = error.Status, ErrorCode = error.Code, ErrorTitle = error.Title, CorrelationId = error.CorrelationId,
-                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber,
+                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter,
             },
             404 when uploadId is not null => new UploadNotFoundException(message)
             {
                 Status = error.Status, ErrorCode = error.Code, ErrorTitle = error.Title, CorrelationId = error.CorrelationId,
-                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber,
+                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter,
             },
             _ => new PartUploadException(message)
             {
                 Status = error.Status, ErrorCode = error.Code, ErrorTitle = error.Title, CorrelationId = error.CorrelationId,
-                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber,
+                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter,
             },
         };
     }

@@ -109,7 +109,7 @@ internal sealed class PartPlan
             {
                 int target = numbering == PartNumbering.Reserved ? numberCap : BlobLimits.MaxPartNumber - RetryHeadroom;
                 long needed = (total + target - 1) / target;
-                size = Math.Max(DefaultPartSize, RoundUp(needed, 1024 * 1024));
+                size = Math.Max(Math.Max(Math.Min(DefaultPartSize, maxSize), BlobLimits.MinPartSize), RoundUp(needed, 1024 * 1024));
                 if (size > maxSize)
                 {
                     throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes,

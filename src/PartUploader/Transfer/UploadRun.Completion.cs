@@ -25,7 +25,7 @@ internal sealed partial class UploadRun
             }
             catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != "MalformedResponse")
             {
-                throw new AttemptFailedException(BlobProtocol.OpStart, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, null), null);
+                throw new AttemptFailedException(BlobProtocol.OpStart, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), null);
             }
         }, token).ConfigureAwait(false);
         _upload = upload;
@@ -53,7 +53,7 @@ internal sealed partial class UploadRun
             }
             catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status))
             {
-                throw new AttemptFailedException(BlobProtocol.OpComplete, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, null), null);
+                throw new AttemptFailedException(BlobProtocol.OpComplete, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), null);
             }
         }, token).ConfigureAwait(false);
     }
@@ -74,7 +74,7 @@ internal sealed partial class UploadRun
                 }
                 catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status))
                 {
-                    throw new AttemptFailedException(BlobProtocol.OpStatus, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, null), null);
+                    throw new AttemptFailedException(BlobProtocol.OpStatus, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), null);
                 }
             }, token).ConfigureAwait(false);
 
@@ -218,7 +218,7 @@ internal sealed partial class UploadRun
                 }
                 catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status))
                 {
-                    throw new AttemptFailedException(BlobProtocol.OpCancel, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, null), null);
+                    throw new AttemptFailedException(BlobProtocol.OpCancel, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), null);
                 }
             }, timeout.Token).ConfigureAwait(false);
             Log.UploadCancelled(_logger, UploadId, _request.DataHandle);

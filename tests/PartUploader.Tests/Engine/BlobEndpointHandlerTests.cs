@@ -1,0 +1,169 @@
+using PartUploader.Internal.Protocol;
+
+namespace PartUploader.Tests.Engine;
+
+public class BlobEndpointHandlerTests
+{
+    private static readonly Uri s_base = new("https://blob.example.test:8443/blobstore/v1/catalogs/hrn:here:data::org:cat");
+
+    private static BlobEndpoint Endpoint() => new(s_base, AccessTokenSource.FromToken("t"));
+
+    private static HttpRequestMessage LinkRequest(string placeholder, string href, string method)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(RequestProperties.PlaceholderBaseAddress, placeholder));
+        request.Options.Set(RequestProperties.LinkKey, new BlobLinkTarget(href, method));
+        return request;
+    }
+
+    [Theory]
+    [InlineData("https://blob.example.test:8443/blobstore/v1/catalogs/c/layers/L/data/H/multiparts/TOK/parts?sig=a%2Fb&x=1")]
+    [InlineData("http://other.example.test/x/y?a=1")]
+    [InlineData("https://blob.example.test:8443/a/b")]
+    public void ResolveHref_Absolute_KeptVerbatim(string href)
+    {
+        Uri resolved = BlobEndpointHandler.ResolveHref(href, s_base);
+
+        resolved.AbsoluteUri.ShouldBe(href);
+    }
+
+    [Fact]
+    public void ResolveHref_HostRelative_ResolvedAgainstBaseOrigin()
+    {
+        Uri resolved = BlobEndpointHandler.ResolveHref("/blobstore/v1/catalogs/c/layers/L/data/H/multiparts/TOK?sig=1", s_base);
+
+        resolved.AbsoluteUri.ShouldBe("https://blob.example.test:8443/blobstore/v1/catalogs/c/layers/L/data/H/multiparts/TOK?sig=1");
+    }
+
+    [Theory]
+    [InlineData("layers/L/data/H/multiparts/TOK")]
+    [InlineData("//evil.example.test/x")]
+    [InlineData("ftp://blob.example.test/x")]
+    [InlineData("")]
+    [InlineData("../x")]
+    public void ResolveHref_OtherForms_ThrowsInvalidLink(string href)
+    {
+        var ex = Should.Throw<PartUploadException>(() => BlobEndpointHandler.ResolveHref(href, s_base));
+
+        ex.ErrorCode.ShouldBe("InvalidLink");
+    }
+
+    [Fact]
+    public void ResolveTarget_LinkWithQuery_AppendsPartNumberAfterExistingQuery()
+    {
+        using HttpRequestMessage request = LinkRequest("_link/uploadPart?partNumber=3", "https://blob.example.test:8443/m/TOK/parts?sig=abc", "POST");
+
+        Uri target = BlobEndpointHandler.ResolveTarget(request, Endpoint());
+
+        target.AbsoluteUri.ShouldBe("https://blob.example.test:8443/m/TOK/parts?sig=abc&partNumber=3");
+    }
+
+    [Theory]
+    [InlineData("https://blob.example.test:8443/m/TOK/parts?sig=a%2Bb%3D%3D&exp=1")]
+    [InlineData("https://blob.example.test:8443/m/TO%2FK/parts?sig=x%26y")]
+    [InlineData("https://blob.example.test:8443/m/TOK/parts?sig=a+b&t=%20")]
+    public void ResolveTarget_SignedHref_KeepsEscapesWhenAppendingPartNumber(string href)
+    {
+        using HttpRequestMessage request = LinkRequest("_link/uploadPart?partNumber=3", href, "POST");
+
+        Uri target = BlobEndpointHandler.ResolveTarget(request, Endpoint());
+
+        target.AbsoluteUri.ShouldBe(href + "&partNumber=3");
+    }
+
+    [Fact]
+    public void ResolveTarget_LinkWithoutQuery_AddsPartNumberQuery()
+    {
+        using HttpRequestMessage request = LinkRequest("_link/uploadPart?partNumber=7", "/m/TOK/parts", "POST");
+
+        Uri target = BlobEndpointHandler.ResolveTarget(request, Endpoint());
+
+        target.AbsoluteUri.ShouldBe("https://blob.example.test:8443/m/TOK/parts?partNumber=7");
+    }
+
+    [Fact]
+    public void ResolveTarget_LinkWithoutExtraQuery_KeepsHrefExactly()
+    {
+        using HttpRequestMessage request = LinkRequest("_link/complete", "https://blob.example.test:8443/m/TOK?sig=a%2Bb", "PUT");
+
+        Uri target = BlobEndpointHandler.ResolveTarget(request, Endpoint());
+
+        target.AbsoluteUri.ShouldBe("https://blob.example.test:8443/m/TOK?sig=a%2Bb");
+    }
+
+    [Fact]
+    public void ResolveTarget_Link_UsesLinkMethod()
+    {
+        using HttpRequestMessage request = LinkRequest("_link/complete", "/m/TOK", "patch");
+
+        BlobEndpointHandler.ResolveTarget(request, Endpoint());
+
+        request.Method.ShouldBe(HttpMethod.Patch);
+    }
+
+    [Fact]
+    public void ResolveTarget_Route_AppendedToBasePathWithQuery()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(RequestProperties.PlaceholderBaseAddress, "layers/L/data/H/multiparts?billingTag=abcd"));
+
+        Uri target = BlobEndpointHandler.ResolveTarget(request, Endpoint());
+
+        target.AbsoluteUri.ShouldBe("https://blob.example.test:8443/blobstore/v1/catalogs/hrn:here:data::org:cat/layers/L/data/H/multiparts?billingTag=abcd");
+    }
+
+    [Theory]
+    [InlineData("https://blob.example.test:8443/x", true)]
+    [InlineData("https://BLOB.example.test:8443/x", true)]
+    [InlineData("https://blob.example.test/x", false)]
+    [InlineData("http://blob.example.test:8443/x", false)]
+    [InlineData("https://evil.example.test:8443/x", false)]
+    public void IsSameOrigin_ComparesSchemeHostAndPort(string target, bool expected)
+    {
+        BlobEndpointHandler.IsSameOrigin(new Uri(target), s_base).ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("https://storage.example.test/obj?sig=1", false)]
+    [InlineData("https://blob.example.test:8443/other", true)]
+    public async Task SendAsync_GetRedirect_TokenOnlyToBlobHost(string location, bool expectToken)
+    {
+        var inner = new RecordingHandler(request => request.RequestUri!.AbsolutePath.EndsWith("/data/H", StringComparison.Ordinal)
+            ? new HttpResponseMessage(System.Net.HttpStatusCode.TemporaryRedirect) { Headers = { Location = new Uri(location) } }
+            : new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        using var sut = new HttpMessageInvoker(new BlobEndpointHandler(inner));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(RequestProperties.PlaceholderBaseAddress, "layers/L/data/H"));
+        request.Options.Set(RequestProperties.EndpointKey, Endpoint());
+
+        using HttpResponseMessage response = await sut.SendAsync(request, CancellationToken.None);
+
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        inner.Seen.Count.ShouldBe(2);
+        inner.Seen[0].Authorization.ShouldBe("Bearer t");
+        inner.Seen[1].Uri.ShouldBe(new Uri(location));
+        (inner.Seen[1].Authorization is not null).ShouldBe(expectToken);
+    }
+
+    [Fact]
+    public async Task SendAsync_TargetOnOtherHost_RefusedBeforeSending()
+    {
+        var inner = new RecordingHandler(_ => new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        using var sut = new HttpMessageInvoker(new BlobEndpointHandler(inner));
+        using HttpRequestMessage request = LinkRequest("_link/status", "https://evil.example.test/m/TOK", "GET");
+        request.Options.Set(RequestProperties.EndpointKey, Endpoint());
+
+        var ex = await Should.ThrowAsync<PartUploadException>(() => sut.SendAsync(request, CancellationToken.None));
+
+        ex.ErrorCode.ShouldBe("UntrustedHost");
+        inner.Seen.ShouldBeEmpty();
+    }
+
+    private sealed class RecordingHandler(Func<HttpRequestMessage, HttpResponseMessage> respond) : HttpMessageHandler
+    {
+        public List<(Uri Uri, string? Authorization)> Seen { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Seen.Add((request.RequestUri!, request.Headers.Authorization?.ToString()));
+            return Task.FromResult(respond(request));
+        }
+    }
+}

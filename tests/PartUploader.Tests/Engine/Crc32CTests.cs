@@ -1,0 +1,69 @@
+using System.Text;
+using PartUploader.Internal.Hashing;
+
+namespace PartUploader.Tests.Engine;
+
+public class Crc32CTests
+{
+    [Fact]
+    public void Hash_CheckString_IsE3069283()
+    {
+        uint crc = Crc32C.Hash(Encoding.ASCII.GetBytes("123456789"));
+
+        crc.ShouldBe(0xE3069283u);
+    }
+
+    [Fact]
+    public void Hash_RandomData_MatchesBitwiseReference()
+    {
+        byte[] data = TestBuffers.RandomBytes(10_000, 7);
+
+        Crc32C.Hash(data).ShouldBe(TestBuffers.ReferenceCrc32C(data));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Combine_RandomSplits_EqualsCrcOfConcatenation(int seed)
+    {
+        var random = new Random(seed);
+        byte[] data = TestBuffers.RandomBytes(random.Next(1, 200_000), seed);
+        int split = random.Next(0, data.Length + 1);
+        uint crcA = Crc32C.Hash(data.AsSpan(0, split));
+        uint crcB = Crc32C.Hash(data.AsSpan(split));
+
+        uint combined = Crc32C.Combine(crcA, crcB, data.Length - split);
+
+        combined.ShouldBe(Crc32C.Hash(data));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(65_536)]
+    public void Combine_EdgeSplits_EqualsCrcOfConcatenation(int split)
+    {
+        byte[] data = TestBuffers.RandomBytes(65_536, 99);
+        uint crcA = Crc32C.Hash(data.AsSpan(0, split));
+        uint crcB = Crc32C.Hash(data.AsSpan(split));
+
+        Crc32C.Combine(crcA, crcB, data.Length - split).ShouldBe(Crc32C.Hash(data));
+    }
+
+    [Fact]
+    public void Combine_ManyParts_FoldsToWholeCrc()
+    {
+        byte[] data = TestBuffers.RandomBytes(300_001, 11);
+        uint crc = 0;
+        for (int offset = 0; offset < data.Length; offset += 70_000)
+        {
+            int length = Math.Min(70_000, data.Length - offset);
+            crc = Crc32C.Combine(crc, Crc32C.Hash(data.AsSpan(offset, length)), length);
+        }
+
+        crc.ShouldBe(TestBuffers.ReferenceCrc32C(data));
+    }
+}
