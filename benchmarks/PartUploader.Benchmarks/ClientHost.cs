@@ -35,12 +35,12 @@ internal static class ClientHost
 
         Func<long, string?, Task<UploadOutcome>> run = spec.Kind switch
         {
-            "raw" => (bytes, _) => workloads.RawAsync(bytes, spec.PartSize ?? 16L * 1024 * 1024, spec.Concurrency, CancellationToken.None),
+            "raw" => (bytes, _) => workloads.RawAsync(bytes, spec.PartSize ?? 16L * 1024 * 1024, spec.Concurrency, spec.WriteChunk, CancellationToken.None),
             "naive" => (_, path) => workloads.NaiveAsync(path!, spec.PartSize ?? 16L * 1024 * 1024, CancellationToken.None),
             "sdk-file" => (_, path) => workloads.SdkAsync(o => client.UploadAsync(path!, o), spec.ForceMultipart),
             "sdk-stream" => async (_, path) =>
             {
-                await using var stream = new NonSeekableStream(new FileStream(path!, FileMode.Open, FileAccess.Read, FileShare.Read, 1024 * 1024, useAsync: true));
+                await using var stream = new NonSeekableStream(new FileStream(path!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, useAsync: true));
                 return await workloads.SdkAsync(o => client.UploadAsync(stream, o), spec.ForceMultipart);
             },
             "sdk-synthetic" => async (bytes, _) =>

@@ -32,6 +32,9 @@ internal sealed record CaseSpec
 
     public bool ForceMultipart { get; init; }
 
+    /// <summary>raw only: write each part to the connection in chunks of this many bytes (0: one write per part).</summary>
+    public int WriteChunk { get; init; }
+
     /// <summary>The source file (raw and sdk-synthetic need none).</summary>
     public string? FilePath { get; init; }
 

@@ -21,7 +21,7 @@ internal sealed class Workloads(HttpClient http, Uri blobBaseUrl, string token, 
     private static string NewHandle(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N");
 
     /// <summary>raw: <paramref name="bytes"/> as parts of <paramref name="partSize"/> from pooled in-memory buffers, <paramref name="concurrency"/> at a time, no digest.</summary>
-    public async Task<UploadOutcome> RawAsync(long bytes, long partSize, int concurrency, CancellationToken cancellationToken)
+    public async Task<UploadOutcome> RawAsync(long bytes, long partSize, int concurrency, int writeChunk, CancellationToken cancellationToken)
     {
         if (s_rawBuffers.Length < concurrency || s_rawBuffers[0].Length < partSize)
         {
@@ -47,7 +47,7 @@ internal sealed class Workloads(HttpClient http, Uri blobBaseUrl, string token, 
                 while ((index = Interlocked.Increment(ref next)) < partCount)
                 {
                     int length = (int)Math.Min(partSize, bytes - (index * partSize));
-                    using var content = new ByteArrayContent(buffer, 0, length);
+                    using HttpContent content = writeChunk > 0 ? new ChunkedContent(buffer, length, writeChunk) : new ByteArrayContent(buffer, 0, length);
                     content.Headers.ContentType = new MediaTypeHeaderValue(ContentType);
                     etags[index] = await PostPartAsync(partsUrl, index + 1, content, digestHeader: null, cancellationToken);
                 }
@@ -159,6 +159,27 @@ internal sealed class Workloads(HttpClient http, Uri blobBaseUrl, string token, 
         {
             throw new HttpRequestException($"complete: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
         }
+    }
+}
+
+/// <summary>A buffer written in fixed-size chunks (one write call each), to show what the write size costs.</summary>
+internal sealed class ChunkedContent(byte[] buffer, int length, int chunk) : HttpContent
+{
+    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+        await SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+    {
+        for (int offset = 0; offset < length; offset += chunk)
+        {
+            await stream.WriteAsync(buffer.AsMemory(offset, Math.Min(chunk, length - offset)), cancellationToken);
+        }
+    }
+
+    protected override bool TryComputeLength(out long length1)
+    {
+        length1 = length;
+        return true;
     }
 }
 
