@@ -16,6 +16,7 @@ internal static class ClientHost
 
     public static async Task<int> RunAsync(string encodedSpec)
     {
+        long rssAtStart = ReadStatus("VmRSS:");
         CaseSpec spec = JsonSerializer.Deserialize(Convert.FromBase64String(encodedSpec), BenchJsonContext.Default.CaseSpec)!;
         var baseUrl = new Uri(Environment.GetEnvironmentVariable("BENCH_BLOB_BASE_URL")!);
         string token = Environment.GetEnvironmentVariable("BENCH_TOKEN")!;
@@ -31,6 +32,7 @@ internal static class ClientHost
             PartSize = spec.PartSize,
             MaxBufferedBytes = spec.Budget,
             DigestAlgorithm = spec.Digest,
+            SingleShotThreshold = Math.Min(spec.Budget, 50_000_000),
         }, AccessTokenSource.FromToken(token));
 
         Func<long, string?, Task<UploadOutcome>> run = spec.Kind switch
@@ -107,7 +109,7 @@ internal static class ClientHost
             await Console.Error.WriteLineAsync(ex.ToString());
         }
 
-        var result = new CaseResult { Spec = spec, Repetitions = reps, PeakRssPerRepetition = perRepPeak, Error = error };
+        var result = new CaseResult { Spec = spec, Repetitions = reps, PeakRssPerRepetition = perRepPeak, RssAtStartBytes = rssAtStart, Error = error };
         await Console.Out.WriteLineAsync(ResultPrefix + JsonSerializer.Serialize(result, BenchJsonContext.Default.CaseResult).ReplaceLineEndings(" "));
         return error is null ? 0 : 1;
     }

@@ -80,6 +80,9 @@ internal sealed record CaseResult
 
     public bool PeakRssPerRepetition { get; init; }
 
+    /// <summary>The client process's RSS when it started, before any upload (the runtime's own share).</summary>
+    public long RssAtStartBytes { get; init; }
+
     public string? Error { get; init; }
 }
 
@@ -124,7 +127,10 @@ internal sealed record CaseSummary
 
     public long BudgetBytes { get; init; }
 
+    /// <summary>Peak RSS minus the process's RSS at start minus the budget: what the upload added beyond its budget.</summary>
     public long PeakRssOverBudgetBytes { get; init; }
+
+    public long RssAtStartBytes { get; init; }
 
     public double AllocatedBytesPerMiB { get; init; }
 

@@ -7,7 +7,7 @@ internal static class Report
 {
     private static readonly string[] s_headers =
     [
-        "scenario", "case", "size", "parts", "MB/s", "min-max", "x raw", "x naive", "x cap", "CPU s/GB", "alloc/MiB", "LOH/MiB", "peak RSS", "budget", "RSS-budget",
+        "scenario", "case", "size", "parts", "MB/s", "min-max", "x raw", "x naive", "x cap", "CPU s/GB", "alloc/MiB", "LOH/MiB", "peak RSS", "start RSS", "budget", "over budget",
     ];
 
     /// <summary>Prints the summaries as a Markdown table (readable in a terminal, pasteable into the README).</summary>
@@ -18,7 +18,7 @@ internal static class Report
         {
             if (s.Error is not null)
             {
-                rows.Add([s.Scenario, s.Case, Runner.FormatBytes(s.Bytes), "", "FAILED", s.Error.Length > 60 ? s.Error[..60] : s.Error, "", "", "", "", "", "", "", "", ""]);
+                rows.Add([s.Scenario, s.Case, Runner.FormatBytes(s.Bytes), "", "FAILED", s.Error.Length > 60 ? s.Error[..60] : s.Error, "", "", "", "", "", "", "", "", "", ""]);
                 continue;
             }
 
@@ -37,6 +37,7 @@ internal static class Report
                 Size(s.AllocatedBytesPerMiB),
                 Size(s.LohBytesPerMiB),
                 Invariant($"{s.PeakRssBytes / (double)Runner.MiB:F0} MiB"),
+                Invariant($"{s.RssAtStartBytes / (double)Runner.MiB:F0} MiB"),
                 s.BudgetBytes > 0 ? Invariant($"{s.BudgetBytes / Runner.MiB} MiB") : "-",
                 s.BudgetBytes > 0 ? Invariant($"{s.PeakRssOverBudgetBytes / (double)Runner.MiB:F0} MiB") : "-",
             ]);
