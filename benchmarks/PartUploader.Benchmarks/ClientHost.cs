@@ -72,6 +72,7 @@ internal static class ClientHost
                 perRepPeak &= ResetPeakRss();
                 long rssBefore = ReadStatus("VmRSS:");
                 int gen2Before = GC.CollectionCount(2);
+                int gen0Before = GC.CollectionCount(0);
                 long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 long lohBefore = lohListener.LargeBytes;
                 TimeSpan cpuBefore = CpuTime();
@@ -82,13 +83,19 @@ internal static class ClientHost
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 TimeSpan cpu = CpuTime() - cpuBefore;
                 long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+                long peakRss = ReadStatus("VmHWM:");
+                GCMemoryInfo gcInfo = GC.GetGCMemoryInfo();
                 reps.Add(new RepResult
                 {
                     Seconds = seconds,
                     CpuSeconds = cpu.TotalSeconds,
                     AllocatedBytes = allocated,
                     LohBytesSampled = lohListener.LargeBytes - lohBefore,
-                    PeakRssBytes = ReadStatus("VmHWM:"),
+                    PeakRssBytes = peakRss,
+                    GcHeapBytes = gcInfo.HeapSizeBytes,
+                    GcCommittedBytes = gcInfo.TotalCommittedBytes,
+                    Gen0Collections = GC.CollectionCount(0) - gen0Before,
+                    ThreadPoolThreads = ThreadPool.ThreadCount,
                     RssBeforeBytes = rssBefore,
                     Gen2Collections = GC.CollectionCount(2) - gen2Before,
                     Parts = outcome.Parts,

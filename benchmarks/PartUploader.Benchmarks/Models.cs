@@ -64,6 +64,15 @@ internal sealed record RepResult
 
     public int Gen2Collections { get; init; }
 
+    public int Gen0Collections { get; init; }
+
+    public int ThreadPoolThreads { get; init; }
+
+    /// <summary>GC.GetGCMemoryInfo() after the repetition: the managed heap's size and what the GC has committed.</summary>
+    public long GcHeapBytes { get; init; }
+
+    public long GcCommittedBytes { get; init; }
+
     public int Parts { get; init; }
 
     public bool PartNumbersUnique { get; init; }
