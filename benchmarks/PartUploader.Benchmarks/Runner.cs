@@ -106,7 +106,8 @@ internal sealed class Runner(RunSettings settings)
                 Machine = machine,
                 RssMethod = "Each client workload runs in a child process without the emulator; peak RSS is that process's VmHWM, reset before each repetition through /proc/self/clear_refs; RSS over budget = peak RSS - the process's RSS at start - MaxBufferedBytes.",
                 Cases = summaries,
-                Raw = rawResults,
+                // The source files were temporary; their paths say nothing about the results.
+                Raw = rawResults.Select(r => r with { Spec = r.Spec with { FilePath = null, WarmupFilePath = null } }).ToList(),
                 Micro = settings.MicroResults,
             };
             await File.WriteAllTextAsync(settings.JsonPath, JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport));

@@ -54,7 +54,7 @@ public class EngineBenchmarks
             return (await _client.UploadAsync(_path, options)).Size;
         }
 
-        await using var stream = new NonSeekableStream(new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1024 * 1024, useAsync: true));
+        await using var stream = new NonSeekableStream(new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, useAsync: true));
         return (await _client.UploadAsync(stream, options)).Size;
     }
 
