@@ -57,8 +57,9 @@ internal sealed class BodyMeter : Stream
         long? rate = BytesPerSecond;
         if (rate is > 0)
         {
-            // Small reads keep the rate smooth: at most a tenth of a second's worth.
-            buffer = buffer[..(int)Math.Clamp(rate.Value / 10, 1024, buffer.Length)];
+            // Small reads keep the rate smooth: at most a tenth of a second's worth (never more than the caller asked
+            // for: a buffer shorter than 1 KiB made Math.Clamp throw, a 500 in the middle of a throttled body).
+            buffer = buffer[..(int)Math.Min(Math.Max(rate.Value / 10, 1024), buffer.Length)];
         }
 
         int read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);

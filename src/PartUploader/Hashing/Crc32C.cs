@@ -1,4 +1,8 @@
 using System.IO.Hashing;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace PartUploader.Internal.Hashing;
 
@@ -10,6 +14,44 @@ internal static class Crc32C
     public static uint Hash(ReadOnlySpan<byte> data) => Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, data);
 
     public static Crc32 CreateIncremental() => new(Crc32ParameterSet.Crc32C);
+
+    /// <summary>The register value a CRC-32C starts from (and is inverted with at the end).</summary>
+    public const uint InitialState = uint.MaxValue;
+
+    /// <summary>Gets a value indicating whether <see cref="Update"/> runs on the CPU's CRC-32C instruction.</summary>
+    public static bool IsHardwareAccelerated { get; } = BitConverter.IsLittleEndian && (Sse42.X64.IsSupported || System.Runtime.Intrinsics.Arm.Crc32.Arm64.IsSupported);
+
+    /// <summary>
+    /// Continues a CRC-32C register over <paramref name="data"/>: start from <see cref="InitialState"/>, and the
+    /// CRC is the complement of the final register.
+    /// </summary>
+    /// <remarks>
+    /// Runs the CPU's CRC-32C instruction 8 bytes at a time, fully optimized from the first call
+    /// (AggressiveOptimization). System.IO.Hashing is faster once tiered up (about 14 against 10 GB/s here),
+    /// but parts are hashed in 64 KiB segments, and at that call size its vectorized loop stays in tier-0
+    /// code at about 1.1 GB/s for the first few hundred MiB of a process: most of a typical upload.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static uint Update(uint state, ReadOnlySpan<byte> data)
+    {
+        if (!IsHardwareAccelerated)
+        {
+            return ~Combine(~state, Hash(data), data.Length);
+        }
+
+        ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(data);
+        foreach (ulong word in words)
+        {
+            state = BitOperations.Crc32C(state, word);
+        }
+
+        foreach (byte tail in data[(words.Length * sizeof(ulong))..])
+        {
+            state = BitOperations.Crc32C(state, tail);
+        }
+
+        return state;
+    }
 
     /// <summary>Returns the CRC of A‖B from CRC(A), CRC(B) and the length of B.</summary>
     public static uint Combine(uint crcA, uint crcB, long lengthB)

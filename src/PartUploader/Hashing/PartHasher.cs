@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.Hashing;
 using System.Security.Cryptography;
 
 namespace PartUploader.Internal.Hashing;
@@ -15,7 +14,7 @@ internal sealed class PartHasher : IDisposable
 {
     private readonly DigestAlgorithm _algorithm;
     private readonly bool _aliasTokens;
-    private readonly Crc32 _crc = Crc32C.CreateIncremental();
+    private uint _crcState = Crc32C.InitialState;
     private readonly IncrementalHash? _crypto;
 
     public PartHasher(DigestAlgorithm algorithm, bool aliasTokens = false)
@@ -27,15 +26,15 @@ internal sealed class PartHasher : IDisposable
 
     public void Append(ReadOnlySpan<byte> data)
     {
-        _crc.Append(data);
+        _crcState = Crc32C.Update(_crcState, data);
         _crypto?.AppendData(data);
     }
 
     /// <summary>Returns the digests and resets the hasher for the next part.</summary>
     public PartDigest Finish()
     {
-        uint crc = _crc.GetCurrentHashAsUInt32();
-        _crc.Reset();
+        uint crc = ~_crcState;
+        _crcState = Crc32C.InitialState;
         string? header = _algorithm switch
         {
             DigestAlgorithm.None => null,

@@ -1,3 +1,6 @@
+using Microsoft.Win32.SafeHandles;
+using PartUploader.Internal.Hashing;
+
 namespace PartUploader.Internal.Transfer;
 
 /// <summary>One part's bytes in pooled segments; disposing returns the segments to the pool exactly once.</summary>
@@ -37,6 +40,47 @@ internal sealed class PartBuffer : IDisposable
         }
 
         return regions;
+    }
+
+    /// <summary>
+    /// Fills the buffer with up to <paramref name="length"/> bytes of <paramref name="file"/> from <paramref name="fileOffset"/>,
+    /// one positional read per segment on the calling thread, hashing each segment while it is still in the CPU cache.
+    /// Sets <see cref="Length"/> and returns it (fewer bytes only at the end of the file).
+    /// </summary>
+    public long ReadFrom(SafeFileHandle file, long fileOffset, long length, PartHasher hasher, CancellationToken cancellationToken)
+    {
+        long done = 0;
+        foreach (byte[] segment in Segments)
+        {
+            if (done >= length)
+            {
+                break;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            int want = (int)Math.Min(segment.Length, length - done);
+            int filled = 0;
+            while (filled < want)
+            {
+                int read = RandomAccess.Read(file, segment.AsSpan(filled, want - filled), fileOffset + done + filled);
+                if (read <= 0)
+                {
+                    break;
+                }
+
+                filled += read;
+            }
+
+            hasher.Append(segment.AsSpan(0, filled));
+            done += filled;
+            if (filled < want)
+            {
+                break;
+            }
+        }
+
+        Length = done;
+        return done;
     }
 
     /// <summary>Calls <paramref name="action"/> for each filled region, in order.</summary>

@@ -4,11 +4,13 @@ namespace PartUploader.Internal.Transfer;
 
 /// <summary>
 /// The memory budget of one upload and its buffers: fixed-size segments below the large-object-heap
-/// threshold, allocated on first need, reused for every later part, never more than the budget.
+/// threshold, taken from a process-wide <see cref="SegmentCache"/> (allocated only when it is empty),
+/// reused for every later part and every later upload, never more than the budget at once.
 /// </summary>
 /// <remarks>
-/// Renting waits (first come, first served) until enough segments are free, which is the
-/// back-pressure that bounds read-ahead. Segments are dropped with the pool when the upload ends.
+/// Renting waits (first come, first served) until enough of the budget is free, which is the
+/// back-pressure that bounds read-ahead. Returned segments go back to the shared cache at once, so an
+/// upload that ends leaves its segments to the next one instead of to the garbage collector.
 /// </remarks>
 internal sealed class SegmentPool
 {
@@ -16,7 +18,6 @@ internal sealed class SegmentPool
     public const int SegmentSize = 64 * 1024;
 
     private readonly object _gate = new();
-    private readonly Stack<byte[]> _free = new();
     private readonly LinkedList<Waiter> _waiters = new();
     private readonly int _capacity;
     private int _allocated;
@@ -38,7 +39,7 @@ internal sealed class SegmentPool
     /// <summary>Gets the most bytes that were rented at the same time.</summary>
     public long PeakBytes => (long)Volatile.Read(ref _peakOutstanding) * SegmentSize;
 
-    /// <summary>Gets the segments allocated so far (each allocated once, then reused).</summary>
+    /// <summary>Gets the segments this pool allocated because the shared cache had none (each allocated once, then reused).</summary>
     public int Allocated => Volatile.Read(ref _allocated);
 
     public static int SegmentsFor(long bytes) => (int)Math.Max(1, (bytes + SegmentSize - 1) / SegmentSize);
@@ -74,11 +75,7 @@ internal sealed class SegmentPool
     {
         lock (_gate)
         {
-            foreach (byte[] segment in segments)
-            {
-                _free.Push(segment);
-            }
-
+            SegmentCache.Return(segments);
             _outstanding -= segments.Length;
             PartUploaderTelemetry.BytesBuffered.Add(-(long)segments.Length * SegmentSize);
             while (_waiters.First is { } first && Available() >= first.Value.Count)
@@ -108,20 +105,16 @@ internal sealed class SegmentPool
         Return([]);
     }
 
-    private int Available() => _free.Count + (_capacity - _allocated);
+    private int Available() => _capacity - _outstanding;
 
     private byte[][] TakeLocked(int count)
     {
         byte[][] segments = new byte[count][];
-        for (int i = 0; i < count; i++)
+        int taken = SegmentCache.Rent(segments);
+        for (int i = taken; i < count; i++)
         {
-            if (!_free.TryPop(out byte[]? segment))
-            {
-                segment = GC.AllocateUninitializedArray<byte>(SegmentSize);
-                _allocated++;
-            }
-
-            segments[i] = segment;
+            segments[i] = GC.AllocateUninitializedArray<byte>(SegmentSize);
+            _allocated++;
         }
 
         _outstanding += count;

@@ -6,6 +6,7 @@ using PartUploader.Internal.Transfer;
 
 namespace PartUploader.Tests.Engine;
 
+[Collection(SegmentCacheUsers.Name)]
 public class OrderedBlobHasherTests
 {
     private static OrderedBlobHasher CreateSut(WholeBlobDigests digests = WholeBlobDigests.Md5 | WholeBlobDigests.Sha1 | WholeBlobDigests.Sha256) => new(digests);

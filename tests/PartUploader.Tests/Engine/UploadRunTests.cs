@@ -32,6 +32,7 @@ public sealed class EngineServerFixture : IDisposable
 }
 
 /// <summary>The engine through the internal constructor: retry timing under a fake clock, buffers and concurrency.</summary>
+[Collection(SegmentCacheUsers.Name)]
 public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDisposable
 {
     private const int MiB = 1024 * 1024;

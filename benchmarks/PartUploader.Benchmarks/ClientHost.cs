@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace PartUploader.Benchmarks;
+
+/// <summary>
+/// The client side of one case, in a process of its own (no emulator inside), so its RSS, CPU time
+/// and allocations are the client's alone. Prints one <c>RESULT {json}</c> line.
+/// </summary>
+internal static class ClientHost
+{
+    public const string ResultPrefix = "RESULT ";
+
+    public static async Task<int> RunAsync(string encodedSpec)
+    {
+        long rssAtStart = ReadStatus("VmRSS:");
+        CaseSpec spec = JsonSerializer.Deserialize(Convert.FromBase64String(encodedSpec), BenchJsonContext.Default.CaseSpec)!;
+        var baseUrl = new Uri(Environment.GetEnvironmentVariable("BENCH_BLOB_BASE_URL")!);
+        string token = Environment.GetEnvironmentVariable("BENCH_TOKEN")!;
+        string layer = Environment.GetEnvironmentVariable("BENCH_LAYER")!;
+
+        using var lohListener = new LohAllocationListener();
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var workloads = new Workloads(http, baseUrl, token, layer);
+        var client = new PartUploadClient(http, new PartUploadClientOptions
+        {
+            BaseUrl = baseUrl,
+            MaxConcurrency = spec.Concurrency,
+            PartSize = spec.PartSize,
+            MaxBufferedBytes = spec.Budget,
+            DigestAlgorithm = spec.Digest,
+            SingleShotThreshold = Math.Min(spec.Budget, 50_000_000),
+        }, AccessTokenSource.FromToken(token));
+
+        Func<long, string?, Task<UploadOutcome>> run = spec.Kind switch
+        {
+            "raw" => (bytes, _) => workloads.RawAsync(bytes, spec.PartSize ?? 16L * 1024 * 1024, spec.Concurrency, spec.WriteChunk, CancellationToken.None),
+            "naive" => (_, path) => workloads.NaiveAsync(path!, spec.PartSize ?? 16L * 1024 * 1024, CancellationToken.None),
+            "sdk-file" => (_, path) => workloads.SdkAsync(o => client.UploadAsync(path!, o), spec.ForceMultipart),
+            "sdk-stream" => async (_, path) =>
+            {
+                await using var stream = new NonSeekableStream(new FileStream(path!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, useAsync: true));
+                return await workloads.SdkAsync(o => client.UploadAsync(stream, o), spec.ForceMultipart);
+            },
+            "sdk-synthetic" => async (bytes, _) =>
+            {
+                await using var stream = new SyntheticStream(bytes);
+                return await workloads.SdkAsync(o => client.UploadAsync(stream, o), spec.ForceMultipart);
+            },
+            _ => throw new ArgumentException("Unknown kind " + spec.Kind),
+        };
+
+        var reps = new List<RepResult>();
+        bool perRepPeak = true;
+        string? error = null;
+        try
+        {
+            for (int i = 0; i < spec.Warmups; i++)
+            {
+                await run(spec.WarmupBytes > 0 ? spec.WarmupBytes : spec.Bytes, spec.WarmupFilePath ?? spec.FilePath);
+            }
+
+            for (int i = 0; i < spec.Repetitions; i++)
+            {
+                // A full collection between repetitions, as between two uploads of a long-running service.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                perRepPeak &= ResetPeakRss();
+                long rssBefore = ReadStatus("VmRSS:");
+                int gen2Before = GC.CollectionCount(2);
+                int gen0Before = GC.CollectionCount(0);
+                long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                long lohBefore = lohListener.LargeBytes;
+                TimeSpan cpuBefore = CpuTime();
+                long started = Stopwatch.GetTimestamp();
+
+                UploadOutcome outcome = await run(spec.Bytes, spec.FilePath);
+
+                double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                TimeSpan cpu = CpuTime() - cpuBefore;
+                long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+                long peakRss = ReadStatus("VmHWM:");
+                GCMemoryInfo gcInfo = GC.GetGCMemoryInfo();
+                reps.Add(new RepResult
+                {
+                    Seconds = seconds,
+                    CpuSeconds = cpu.TotalSeconds,
+                    AllocatedBytes = allocated,
+                    LohBytesSampled = lohListener.LargeBytes - lohBefore,
+                    PeakRssBytes = peakRss,
+                    GcHeapBytes = gcInfo.HeapSizeBytes,
+                    GcCommittedBytes = gcInfo.TotalCommittedBytes,
+                    Gen0Collections = GC.CollectionCount(0) - gen0Before,
+                    ThreadPoolThreads = ThreadPool.ThreadCount,
+                    RssBeforeBytes = rssBefore,
+                    Gen2Collections = GC.CollectionCount(2) - gen2Before,
+                    Parts = outcome.Parts,
+                    PartNumbersUnique = outcome.PartNumbersUnique,
+                    Retries = outcome.Retries,
+                });
+                if (outcome.Bytes != spec.Bytes)
+                {
+                    throw new InvalidOperationException($"Uploaded {outcome.Bytes} bytes, expected {spec.Bytes}.");
+                }
+            }
+        }
+#pragma warning disable CA1031 // The parent reports any failure of a case and goes on with the others.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            error = ex.GetType().Name + ": " + ex.Message;
+            await Console.Error.WriteLineAsync(ex.ToString());
+        }
+
+        var result = new CaseResult { Spec = spec, Repetitions = reps, PeakRssPerRepetition = perRepPeak, RssAtStartBytes = rssAtStart, Error = error };
+        await Console.Out.WriteLineAsync(ResultPrefix + JsonSerializer.Serialize(result, BenchJsonContext.Default.CaseResult).ReplaceLineEndings(" "));
+        return error is null ? 0 : 1;
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using Process self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    /// <summary>Resets VmHWM (peak RSS) to the current RSS: writing 5 to /proc/self/clear_refs (Linux 4.0+).</summary>
+    private static bool ResetPeakRss()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Reads a kB field of /proc/self/status, in bytes.</summary>
+    public static long ReadStatus(string field)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith(field, StringComparison.Ordinal))
+                {
+                    string kb = line[field.Length..].Trim().Split(' ')[0];
+                    return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+
+    public static string Encode(CaseSpec spec) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(spec, BenchJsonContext.Default.CaseSpec)));
+}
+
+/// <summary>
+/// Sums the GC's AllocationTick events of kind Large: one event per ~100 KB allocated on the large object heap,
+/// so a sampled (not exact) count of LOH bytes. Zero means no LOH allocation at all.
+/// </summary>
+internal sealed class LohAllocationListener : EventListener
+{
+    private long _largeBytes;
+
+    public long LargeBytes => Interlocked.Read(ref _largeBytes);
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(eventSource, EventLevel.Verbose, (EventKeywords)0x1);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs eventData)
+    {
+        if (eventData.EventName is not { } name || !name.StartsWith("GCAllocationTick", StringComparison.Ordinal) || eventData.PayloadNames is null)
+        {
+            return;
+        }
+
+        int kindIndex = eventData.PayloadNames.IndexOf("AllocationKind");
+        int amountIndex = eventData.PayloadNames.IndexOf("AllocationAmount64");
+        if (amountIndex < 0)
+        {
+            amountIndex = eventData.PayloadNames.IndexOf("AllocationAmount");
+        }
+
+        if (kindIndex < 0 || amountIndex < 0 || eventData.Payload is null)
+        {
+            return;
+        }
+
+        if (Convert.ToInt32(eventData.Payload[kindIndex], CultureInfo.InvariantCulture) == 1)
+        {
+            Interlocked.Add(ref _largeBytes, Convert.ToInt64(eventData.Payload[amountIndex], CultureInfo.InvariantCulture));
+        }
+    }
+}

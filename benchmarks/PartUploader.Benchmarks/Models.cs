@@ -1,0 +1,218 @@
+using System.Text.Json.Serialization;
+
+namespace PartUploader.Benchmarks;
+
+/// <summary>What the client process does: one workload, a warm-up, then measured repetitions.</summary>
+internal sealed record CaseSpec
+{
+    /// <summary>The scenario name shown in the table (raw, naive, sdk-file, ...).</summary>
+    public required string Scenario { get; init; }
+
+    /// <summary>The case within the scenario (for example "CRC-32C", "c=4", "1 GiB").</summary>
+    public required string Case { get; init; }
+
+    /// <summary>raw | naive | sdk-file | sdk-stream | sdk-synthetic.</summary>
+    public required string Kind { get; init; }
+
+    public required long Bytes { get; init; }
+
+    public long WarmupBytes { get; init; }
+
+    public int Warmups { get; init; } = 1;
+
+    public int Repetitions { get; init; } = 3;
+
+    public long? PartSize { get; init; }
+
+    public int Concurrency { get; init; } = 8;
+
+    public long Budget { get; init; } = 256L * 1024 * 1024;
+
+    public DigestAlgorithm Digest { get; init; } = DigestAlgorithm.Crc32C;
+
+    public bool ForceMultipart { get; init; }
+
+    /// <summary>raw only: write each part to the connection in chunks of this many bytes (0: one write per part).</summary>
+    public int WriteChunk { get; init; }
+
+    /// <summary>The source file (raw and sdk-synthetic need none).</summary>
+    public string? FilePath { get; init; }
+
+    /// <summary>A file for the warm-up (a smaller one than <see cref="FilePath"/>), or null to use the same.</summary>
+    public string? WarmupFilePath { get; init; }
+
+    /// <summary>The per-connection bandwidth cap in force in the emulator (reported, not applied here), in bytes per second.</summary>
+    public long? CapBytesPerSecond { get; init; }
+
+    public int LatencyMs { get; init; }
+}
+
+/// <summary>One measured repetition, as the client process saw it.</summary>
+internal sealed record RepResult
+{
+    public double Seconds { get; init; }
+
+    public double CpuSeconds { get; init; }
+
+    public long AllocatedBytes { get; init; }
+
+    public long LohBytesSampled { get; init; }
+
+    public long PeakRssBytes { get; init; }
+
+    public long RssBeforeBytes { get; init; }
+
+    public int Gen2Collections { get; init; }
+
+    public int Gen0Collections { get; init; }
+
+    public int ThreadPoolThreads { get; init; }
+
+    /// <summary>GC.GetGCMemoryInfo() after the repetition: the managed heap's size and what the GC has committed.</summary>
+    public long GcHeapBytes { get; init; }
+
+    public long GcCommittedBytes { get; init; }
+
+    public int Parts { get; init; }
+
+    public bool PartNumbersUnique { get; init; }
+
+    public int Retries { get; init; }
+}
+
+/// <summary>What the client process reports for one case.</summary>
+internal sealed record CaseResult
+{
+    public required CaseSpec Spec { get; init; }
+
+    public required List<RepResult> Repetitions { get; init; }
+
+    public bool PeakRssPerRepetition { get; init; }
+
+    /// <summary>The client process's RSS when it started, before any upload (the runtime's own share).</summary>
+    public long RssAtStartBytes { get; init; }
+
+    public string? Error { get; init; }
+}
+
+/// <summary>The medians of one case, with the ratios against the baselines of the same run.</summary>
+internal sealed record CaseSummary
+{
+    public required string Scenario { get; init; }
+
+    public required string Case { get; init; }
+
+    public required long Bytes { get; init; }
+
+    public int Parts { get; init; }
+
+    public int Concurrency { get; init; }
+
+    public long? PartSize { get; init; }
+
+    public string Digest { get; init; } = "";
+
+    public int Repetitions { get; init; }
+
+    public double Seconds { get; init; }
+
+    public double MegabytesPerSecond { get; init; }
+
+    public double MinMegabytesPerSecond { get; init; }
+
+    public double MaxMegabytesPerSecond { get; init; }
+
+    public double? RatioVsRaw { get; init; }
+
+    public double? RatioVsNaive { get; init; }
+
+    public double? RatioVsCap { get; init; }
+
+    public double? CapMegabytesPerSecond { get; init; }
+
+    public long PeakRssBytes { get; init; }
+
+    public long RssBeforeBytes { get; init; }
+
+    public long BudgetBytes { get; init; }
+
+    /// <summary>Peak RSS minus the process's RSS at start minus the budget: what the upload added beyond its budget.</summary>
+    public long PeakRssOverBudgetBytes { get; init; }
+
+    public long RssAtStartBytes { get; init; }
+
+    public double AllocatedBytesPerMiB { get; init; }
+
+    public double LohBytesPerMiB { get; init; }
+
+    public double CpuSecondsPerGB { get; init; }
+
+    public int Gen2Collections { get; init; }
+
+    public bool PartNumbersUnique { get; init; } = true;
+
+    public double WallMicrosecondsPerPart { get; init; }
+
+    public double CpuMicrosecondsPerPart { get; init; }
+
+    /// <summary>For parts10k: every part number the emulator received was distinct (null when not checked).</summary>
+    public bool? ServerPartNumbersUnique { get; init; }
+
+    public string? Error { get; init; }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(CaseSpec))]
+[JsonSerializable(typeof(CaseResult))]
+[JsonSerializable(typeof(BenchReport))]
+internal sealed partial class BenchJsonContext : JsonSerializerContext;
+
+/// <summary>The whole --json document.</summary>
+internal sealed record BenchReport
+{
+    public required string Command { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required MachineInfo Machine { get; init; }
+
+    public required string RssMethod { get; init; }
+
+    public List<CaseSummary> Cases { get; init; } = [];
+
+    public List<CaseResult> Raw { get; init; } = [];
+
+    public List<MicroResult> Micro { get; init; } = [];
+}
+
+internal sealed record MachineInfo
+{
+    public required string Os { get; init; }
+
+    public required string Runtime { get; init; }
+
+    public required int ProcessorCount { get; init; }
+
+    public required string Cpu { get; init; }
+
+    public required long TotalMemoryBytes { get; init; }
+
+    public required string LoadAverageAtStart { get; init; }
+
+    public string? LoadAverageAtEnd { get; set; }
+}
+
+internal sealed record MicroResult
+{
+    public required string Benchmark { get; init; }
+
+    public required string Parameter { get; init; }
+
+    public double MeanNanoseconds { get; init; }
+
+    public double? GigabytesPerSecond { get; init; }
+
+    public long? AllocatedBytesPerOperation { get; init; }
+
+    public double? AllocatedBytesPerPart { get; init; }
+}

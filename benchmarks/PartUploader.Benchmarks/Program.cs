@@ -1,0 +1,79 @@
+// PartUploader benchmarks: every figure measured side by side in one run, so ratios are honest.
+//
+//   dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--micro]
+//
+// Scenarios: raw naive sdk-file sdk-stream scale wan (the default set), parts10k (opt-in, long), or "all".
+using PartUploader.Benchmarks;
+using PartUploader.Benchmarks.Micro;
+
+if (args.Length == 2 && args[0] == "--client")
+{
+    return await ClientHost.RunAsync(args[1]);
+}
+
+var settings = new RunSettings { CommandLine = "dotnet run -c Release --project benchmarks/PartUploader.Benchmarks --" + (args.Length > 0 ? " " + string.Join(' ', args) : "") };
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--json" when i + 1 < args.Length:
+            settings.JsonPath = Path.GetFullPath(args[++i]);
+            break;
+        case "--quick":
+            settings.Quick = true;
+            break;
+        case "--micro":
+            settings.Micro = true;
+            break;
+        case "all":
+            settings.Scenarios.AddRange(Runner.AllScenarios);
+            break;
+        case "--help" or "-h":
+            Console.WriteLine("""
+                Usage: dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--micro]
+                  scenarios: raw naive sdk-file sdk-stream scale wan (default set), parts10k (opt-in, long), all
+                  --quick   small sizes, one repetition (a smoke run, under a minute)
+                  --micro   BenchmarkDotNet micro-benchmarks (digest throughput, engine allocations per part);
+                            alone it runs only those, with scenarios it runs both
+                  --json    writes every figure to PATH
+                """);
+            return 0;
+        default:
+            if (!Runner.AllScenarios.Contains(args[i]))
+            {
+                Console.Error.WriteLine($"Unknown argument '{args[i]}' (try --help).");
+                return 2;
+            }
+
+            settings.Scenarios.Add(args[i]);
+            break;
+    }
+}
+
+if (settings.Micro)
+{
+    settings.MicroResults.AddRange(MicroRunner.Run(settings.Quick));
+    if (settings.Scenarios.Count == 0)
+    {
+        if (settings.JsonPath is not null)
+        {
+            await File.WriteAllTextAsync(settings.JsonPath, System.Text.Json.JsonSerializer.Serialize(new BenchReport
+            {
+                Command = settings.CommandLine,
+                StartedAt = DateTimeOffset.UtcNow,
+                Machine = MachineFacts.Read(),
+                RssMethod = "-",
+                Micro = settings.MicroResults,
+            }, BenchJsonContext.Default.BenchReport));
+        }
+
+        return 0;
+    }
+}
+
+if (settings.Scenarios.Count == 0)
+{
+    settings.Scenarios.AddRange(Runner.DefaultScenarios);
+}
+
+return await new Runner(settings).RunAsync();
