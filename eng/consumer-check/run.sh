@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Consumer check: packs the packable projects into a temporary local folder feed, then restores, builds and
+# runs a fresh console project (this folder, copied to a temporary directory) that references PartUploader
+# and PartUploader.Emulator by version only and uploads a file to the packed emulator.
+#
+#   bash eng/consumer-check/run.sh [--no-build]    # --no-build: pack what the Release build left
+#
+# Restores into a temporary global packages folder, so a stale cached package with the same version can
+# never stand in for the one just packed. Exit code 0 when the upload round-trips byte-identical.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+pack_args=()
+[ "${1:-}" = "--no-build" ] && pack_args+=(--no-build)
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/partuploader-consumer-check.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/app/feed"
+
+echo "consumer-check: packing into a local feed"
+dotnet pack "$repo/PartUploader.sln" -c Release "${pack_args[@]}" -o "$work/app/feed" -warnaserror --nologo -v quiet
+
+nupkg=$(cd "$work/app/feed" && ls PartUploader.Emulator.*.nupkg | grep -v '\.snupkg$' | head -n1)
+version="${nupkg#PartUploader.Emulator.}"
+version="${version%.nupkg}"
+[ -f "$work/app/feed/PartUploader.$version.nupkg" ] || { echo "consumer-check: PartUploader.$version.nupkg was not packed" >&2; exit 1; }
+echo "consumer-check: packed version $version:"
+(cd "$work/app/feed" && ls -1)
+
+cp "$repo/eng/consumer-check/"{ConsumerCheck.csproj,Program.cs,nuget.config,Directory.Build.props,Directory.Build.targets,Directory.Packages.props} "$work/app/"
+export NUGET_PACKAGES="$work/packages"
+cd "$work/app"
+echo "consumer-check: restore, build and run against PartUploader $version"
+dotnet restore -p:PartUploaderVersion="$version" --nologo -v quiet
+dotnet build -c Release --no-restore -p:PartUploaderVersion="$version" --nologo -v quiet
+dotnet run -c Release --no-build -p:PartUploaderVersion="$version" -- "$version"
