@@ -6,7 +6,7 @@ namespace PartUploader.Cli.Commands;
 
 /// <summary>
 /// <c>partupload cancel --pid N</c>: asks a running <c>partupload upload</c> to cancel, as Ctrl+C in its terminal would
-/// (SIGINT): it cancels its multipart upload on the server and exits with 5. The SDK does not expose upload IDs,
+/// (it sends SIGTERM, which the upload handles as Ctrl+C; SIGINT is ignored by background jobs of scripts): it cancels its multipart upload on the server and exits with 5. The SDK does not expose upload IDs,
 /// so an upload is cancelled through the process that owns it, not by ID.
 /// </summary>
 internal static class CancelCommand
@@ -29,7 +29,7 @@ internal static class CancelCommand
         var command = new Command(
             "cancel",
             "Cancel a running 'partupload upload' by its process ID, as Ctrl+C would: it cancels its multipart upload on the server " +
-            "and exits with 5. (Cancelling an upload by upload ID is not offered: the SDK does not expose upload IDs.) Unix only.");
+            "and exits with 5. It sends SIGTERM, which 'upload' handles like Ctrl+C. (Cancelling by upload ID is not offered: the SDK does not expose upload IDs.) Linux and macOS.");
         command.Options.Add(pid);
         command.Options.Add(timeout);
         command.Options.Add(json);
@@ -53,7 +53,7 @@ internal static class CancelCommand
 
             if (OperatingSystem.IsWindows())
             {
-                return await FailAsync(CliFailure.BadInput("'cancel' sends SIGINT and needs Linux or macOS; on Windows press Ctrl+C in the upload's console.")).ConfigureAwait(false);
+                return await FailAsync(CliFailure.BadInput("'cancel' sends SIGTERM and needs Linux or macOS; on Windows press Ctrl+C in the upload's console.")).ConfigureAwait(false);
             }
 
             if (waitSeconds < 0)
@@ -79,7 +79,7 @@ internal static class CancelCommand
                     return await FailAsync(CliFailure.BadInput($"Process {processId.ToString(CultureInfo.InvariantCulture)} ({name}) is not a partupload upload.")).ConfigureAwait(false);
                 }
 
-                using (var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", processId.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+                using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", processId.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
                 {
                     await kill.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
                     if (kill.ExitCode != 0)
@@ -115,9 +115,9 @@ internal static class CancelCommand
                 else
                 {
                     await Console.Out.WriteLineAsync(
-                        waitSeconds == 0 ? $"cancel: sent SIGINT to {processId.ToString(CultureInfo.InvariantCulture)}"
+                        waitSeconds == 0 ? $"cancel: sent SIGTERM to {processId.ToString(CultureInfo.InvariantCulture)}"
                         : exited ? $"cancel: process {processId.ToString(CultureInfo.InvariantCulture)} cancelled its upload and exited"
-                        : $"cancel: sent SIGINT to {processId.ToString(CultureInfo.InvariantCulture)}; it has not exited within {waitSeconds.ToString(CultureInfo.InvariantCulture)} s").ConfigureAwait(false);
+                        : $"cancel: sent SIGTERM to {processId.ToString(CultureInfo.InvariantCulture)}; it has not exited within {waitSeconds.ToString(CultureInfo.InvariantCulture)} s").ConfigureAwait(false);
                 }
 
                 return exited ? ExitCodes.Success : ExitCodes.Other;
