@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Consumer check: packs the packable projects into a temporary local folder feed, then restores, builds and
 # runs a fresh console project (this folder, copied to a temporary directory) that references PartUploader
-# and PartUploader.Emulator by version only and uploads a file to the packed emulator.
+# and PartUploader.Emulator by version only and uploads a file to the packed emulator; then installs the
+# PartUploader.Cli tool from the same feed into a temporary tool path and runs it.
 #
 #   bash eng/consumer-check/run.sh [--no-build]    # --no-build: pack what the Release build left
 #
@@ -22,7 +23,11 @@ dotnet pack "$repo/PartUploader.sln" -c Release "${pack_args[@]}" -o "$work/app/
 nupkg=$(cd "$work/app/feed" && ls PartUploader.Emulator.*.nupkg | grep -v '\.snupkg$' | head -n1)
 version="${nupkg#PartUploader.Emulator.}"
 version="${version%.nupkg}"
-[ -f "$work/app/feed/PartUploader.$version.nupkg" ] || { echo "consumer-check: PartUploader.$version.nupkg was not packed" >&2; exit 1; }
+for id in PartUploader PartUploader.Emulator PartUploader.Cli; do
+  for ext in nupkg snupkg; do
+    [ -f "$work/app/feed/$id.$version.$ext" ] || { echo "consumer-check: $id.$version.$ext was not packed" >&2; exit 1; }
+  done
+done
 echo "consumer-check: packed version $version:"
 (cd "$work/app/feed" && ls -1)
 
@@ -33,3 +38,14 @@ echo "consumer-check: restore, build and run against PartUploader $version"
 dotnet restore -p:PartUploaderVersion="$version" --nologo -v quiet
 dotnet build -c Release --no-restore -p:PartUploaderVersion="$version" --nologo -v quiet
 dotnet run -c Release --no-build -p:PartUploaderVersion="$version" -- "$version"
+
+echo "consumer-check: dotnet tool install PartUploader.Cli $version"
+dotnet tool install PartUploader.Cli --version "$version" --tool-path "$work/tools" >/dev/null
+"$work/tools/partupload" --version | tee "$work/tool-version.txt"
+grep -q "^$version" "$work/tool-version.txt" || { echo "consumer-check: the installed tool reports another version" >&2; exit 1; }
+set +e
+"$work/tools/partupload" upload "$work/none.bin" --catalog hrn:here:data::emulator:demo --layer versioned 2>/dev/null
+code=$?
+set -e
+[ "$code" -eq 2 ] || { echo "consumer-check: the installed tool exited $code for a missing file (expected 2)" >&2; exit 1; }
+echo "consumer-check: OK"
