@@ -45,6 +45,30 @@ public sealed class CancelAndEmulatorTests(SlowEmulatorFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Cancel_UploadWaitingOnStandardInput_ExitsFivePromptly()
+    {
+        string handle = CliEmulatorFixture.NewHandle("stdin-cancel");
+        using Process upload = CliRunner.Start(["upload", "-", .. fixture.Target(), "--handle", handle, "--json"], redirectInput: true);
+        Task<string> stderr = upload.StandardError.ReadToEndAsync();
+        string started = (await upload.StandardOutput.ReadLineAsync())!;
+        int pid = JsonDocument.Parse(started).RootElement.GetProperty("pid").GetInt32();
+        await upload.StandardInput.BaseStream.WriteAsync(new byte[1024 * 1024]);
+        await upload.StandardInput.BaseStream.FlushAsync();
+
+        // Standard input stays open: the upload is blocked reading it when it is cancelled.
+        var clock = Stopwatch.StartNew();
+        CliResult cancel = await CliRunner.RunAsync(["cancel", "--pid", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json"]);
+        string rest = await upload.StandardOutput.ReadToEndAsync();
+        await upload.WaitForExitAsync();
+
+        cancel.ExitCode.ShouldBe(0, cancel.ToString());
+        JsonDocument.Parse(cancel.StdOut).RootElement.GetProperty("exited").GetBoolean().ShouldBeTrue();
+        upload.ExitCode.ShouldBe(5, rest + await stderr);
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
+        fixture.Emulator.GetBlob(fixture.Emulator.DefaultLayerId, handle).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Cancel_NoSuchProcess_ExitsTwo()
     {
         CliResult result = await CliRunner.RunAsync(["cancel", "--pid", "999999"]);

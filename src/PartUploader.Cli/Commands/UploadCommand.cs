@@ -140,7 +140,7 @@ internal static class UploadCommand
                     uploadOptions.Progress = progress;
                     if (stdin)
                     {
-                        Stream input = Console.OpenStandardInput();
+                        Stream input = new CancellableInputStream(Console.OpenStandardInput());
                         await using (input.ConfigureAwait(false))
                         {
                             return await client.UploadAsync(input, uploadOptions, cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ internal sealed class LiveUploadReporter(TextWriter error) : UploadReporter
         return await AnsiConsole.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new ProgressBarColumn(), new PercentageColumn(), stats, new SpinnerColumn())
+            .Columns(new ProgressBarColumn { Width = 24 }, new PercentageColumn(), stats)
             .StartAsync(async context =>
             {
                 ProgressTask task = context.AddTask("upload", autoStart: true, maxValue: Math.Max(1, info.TotalBytes ?? 1));
@@ -79,7 +79,7 @@ internal sealed class LiveUploadReporter(TextWriter error) : UploadReporter
             string retries = p.Retries > 0 ? $"[yellow]retries {p.Retries}[/]" : "retries 0";
             return new Markup(string.Create(
                 CultureInfo.InvariantCulture,
-                $"sent {ByteSize.Format(p.BytesSent)}, acked {ByteSize.Format(p.BytesAcknowledged)}, parts {parts}, {retries}, {math.MegabytesPerSecond(p.BytesSent):F1} MB/s, ETA {eta}"));
+                $"sent {ByteSize.Format(p.BytesSent)} | acked {ByteSize.Format(p.BytesAcknowledged)} | parts {parts} | {retries} | {math.MegabytesPerSecond(p.BytesSent):F1} MB/s | ETA {eta}"));
         }
     }
 }
