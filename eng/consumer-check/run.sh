@@ -48,4 +48,18 @@ set +e
 code=$?
 set -e
 [ "$code" -eq 2 ] || { echo "consumer-check: the installed tool exited $code for a missing file (expected 2)" >&2; exit 1; }
+
+# The installed tool end to end: its emulator in the background, an upload through it, a status check.
+"$work/tools/partupload" emulator --json > "$work/emulator.json" 2> "$work/emulator.err" &
+emulator_pid=$!
+trap 'kill -TERM "$emulator_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do [ -s "$work/emulator.json" ] && break; sleep 0.2; done
+field() { sed -nE "s/.*\"$1\":\"([^\"]*)\".*/\1/p" "$work/emulator.json"; }
+[ -n "$(field lookupUrl)" ] || { echo "consumer-check: the tool's emulator did not start" >&2; cat "$work/emulator.err" >&2; exit 1; }
+head -c 7000000 /dev/urandom > "$work/tool-upload.bin"
+target=(--catalog "$(field catalog)" --layer "$(field layer)" --credentials "$(field credentialsFile)" --lookup-url "$(field lookupUrl)")
+"$work/tools/partupload" upload "$work/tool-upload.bin" "${target[@]}" --handle tool-upload
+"$work/tools/partupload" status "${target[@]}" --handle tool-upload
+kill -TERM "$emulator_pid"
+wait "$emulator_pid" || { echo "consumer-check: the tool's emulator did not stop cleanly" >&2; exit 1; }
 echo "consumer-check: OK"
