@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using PartUploader.Emulator;
+
+namespace PartUploader.Cli.Commands;
+
+/// <summary><c>partupload emulator</c>: runs the local blob service emulator in the foreground until Ctrl+C.</summary>
+internal static class EmulatorCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port")
+        {
+            Description = "The port on 127.0.0.1 (default 0: the OS picks a free one).",
+            DefaultValueFactory = _ => 0,
+            HelpName = "port",
+        };
+        var dataDir = new Option<string?>("--data-dir")
+        {
+            Description = "Where blobs are kept (default: a temporary directory, deleted on exit).",
+            HelpName = "dir",
+        };
+        var credentialsOut = new Option<string?>("--credentials-file")
+        {
+            Description = "Where to write the emulator's credentials.properties (default: in the data directory).",
+            HelpName = "file",
+        };
+        var json = new Option<bool>("--json") { Description = "Print the URLs as one JSON document." };
+        var command = new Command(
+            "emulator",
+            "Run the local emulator of the blob v1 service, its API lookup and token endpoints on 127.0.0.1, in the foreground. " +
+            "Prints its URLs and the credentials file to use with --credentials and --lookup-url. Ctrl+C stops it.");
+        command.Options.Add(port);
+        command.Options.Add(dataDir);
+        command.Options.Add(credentialsOut);
+        command.Options.Add(json);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            int portNumber = parse.GetValue(port);
+            if (portNumber is < 0 or > 65535)
+            {
+                await Console.Error.WriteLineAsync("partupload: bad-input: --port must be within 0 and 65535.").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
+            var options = new BlobEmulatorOptions { DataDirectory = parse.GetValue(dataDir) };
+            if (portNumber != 0)
+            {
+                options.Urls = "http://127.0.0.1:" + portNumber.ToString(CultureInfo.InvariantCulture);
+            }
+
+            BlobEmulator emulator;
+            try
+            {
+                emulator = await BlobEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                await Console.Error.WriteLineAsync($"partupload: other: the emulator could not start: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.Other;
+            }
+
+            await using (emulator.ConfigureAwait(false))
+            {
+                string credentials = emulator.WriteCredentialsFile(parse.GetValue(credentialsOut) ?? Path.Combine(emulator.DataDirectory, "credentials.properties"));
+                if (parse.GetValue(json))
+                {
+                    new JsonEvents(Console.Out).Write("emulator", w =>
+                    {
+                        w.WriteString("serviceUrl", emulator.ServiceUrl.ToString());
+                        w.WriteString("blobUrl", emulator.GetBlobBaseUrl().ToString());
+                        w.WriteString("lookupUrl", emulator.LookupUrl.ToString());
+                        w.WriteString("tokenUrl", emulator.TokenUrl.ToString());
+                        w.WriteString("credentialsFile", credentials);
+                        w.WriteString("catalog", emulator.DefaultCatalogHrn);
+                        w.WriteString("layer", emulator.DefaultLayerId);
+                        w.WriteString("indexLayer", emulator.IndexLayerId);
+                        w.WriteString("dataDirectory", emulator.DataDirectory);
+                    });
+                }
+                else
+                {
+                    await Console.Out.WriteLineAsync($"""
+                        PartUploader emulator (Ctrl+C stops it)
+                          blob URL:     {emulator.GetBlobBaseUrl()}
+                          lookup URL:   {emulator.LookupUrl}
+                          token URL:    {emulator.TokenUrl}
+                          credentials:  {credentials}
+                          catalog:      {emulator.DefaultCatalogHrn}
+                          layers:       {emulator.DefaultLayerId} (versioned), {emulator.IndexLayerId} (index)
+                          data:         {emulator.DataDirectory}
+                        Upload with:
+                          partupload upload FILE --catalog {emulator.DefaultCatalogHrn} --layer {emulator.DefaultLayerId} --credentials {credentials} --lookup-url {emulator.LookupUrl}
+                        """).ConfigureAwait(false);
+                }
+
+                await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    await Console.Error.WriteLineAsync("partupload: emulator stopped.").ConfigureAwait(false);
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

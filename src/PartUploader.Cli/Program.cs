@@ -1,0 +1,3 @@
+using PartUploader.Cli;
+
+return await CliApp.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+
+namespace PartUploader.Cli.Tests;
+
+/// <summary>The outcome of one CLI process.</summary>
+public sealed record CliResult(int ExitCode, string StdOut, string StdErr)
+{
+    public string[] Lines => StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
+}
+
+/// <summary>Starts <c>dotnet partupload.dll ...</c> as a separate process, as a user or a pipeline would.</summary>
+public static class CliRunner
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
+
+    public static string CliPath { get; } = typeof(CliRunner).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "PartUploaderCliPath").Value!;
+
+    public static Process Start(IEnumerable<string> args, bool redirectInput = false)
+    {
+        File.Exists(CliPath).ShouldBeTrue($"the CLI is built at {CliPath}");
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(CliPath);
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["NO_COLOR"] = "1";
+        return Process.Start(info)!;
+    }
+
+    public static async Task<CliResult> RunAsync(IEnumerable<string> args, byte[]? stdin = null, TimeSpan? timeout = null)
+    {
+        using Process process = Start(args, redirectInput: stdin is not null);
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"partupload {string.Join(' ', args)} did not exit in time.\n{await stdout}\n{await stderr}");
+        }
+
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string DotnetHost()
+    {
+        string? current = Environment.ProcessPath;
+        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
+    }
+}
