@@ -18,6 +18,8 @@ internal sealed record CliFailure(int ExitCode, string Kind, string Message, int
                 return FromService(ExitCodes.Auth, "auth", auth);
             case PartUploadException { Status: 401 or 403 } denied:
                 return FromService(ExitCodes.Auth, "auth", denied);
+            case PartUploadException { ErrorCode: "JournalInvalid" or "SourceChanged" } input:
+                return FromService(ExitCodes.BadInput, "bad-input", input);
             case PartUploadException service:
                 return FromService(ExitCodes.ServiceError, "service", service);
             case OptionsValidationException options:

@@ -45,6 +45,12 @@ internal static class UploadCommand
         };
         digest.AcceptOnlyFromAmong("crc32c", "md5", "sha1", "sha256", "none");
 
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "A resume journal: written while the file uploads; if it already exists, the interrupted upload it records is continued (only missing parts are sent).",
+            HelpName = "journal",
+        };
+
         var command = new Command(
             "upload",
             "Upload a file or standard input as one blob (multipart for large data). Ctrl+C cancels the upload on the server, then exits with 5.")
@@ -57,6 +63,7 @@ internal static class UploadCommand
         command.Options.Add(partSize);
         command.Options.Add(concurrency);
         command.Options.Add(digest);
+        command.Options.Add(resume);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -84,6 +91,12 @@ internal static class UploadCommand
                     ? $"--part-size '{sizeText}' is not a size (for example 8MiB, 16MB or 67108864)."
                     : parsed is < MinPartSize or > MaxPartSize ? $"--part-size must be within 5MiB and 5GiB (was {sizeText})." : null;
                 partBytes = parsed;
+            }
+
+            string? journal = parse.GetValue(resume);
+            if (problem is null && journal is not null && stdin)
+            {
+                problem = "--resume needs a file source: standard input cannot be verified or read again.";
             }
 
             int? parallel = parse.GetValue(concurrency);
@@ -135,6 +148,8 @@ internal static class UploadCommand
                     uploadOptions.ContentType = type;
                 }
 
+                uploadOptions.JournalPath = journal;
+
                 PartUploadResult result = await reporter.RunAsync(info, async progress =>
                 {
                     uploadOptions.Progress = progress;
@@ -147,7 +162,9 @@ internal static class UploadCommand
                         }
                     }
 
-                    return await client.UploadAsync(path, uploadOptions, cancellationToken).ConfigureAwait(false);
+                    return journal is not null && File.Exists(journal)
+                        ? await client.ResumeAsync(path, uploadOptions, cancellationToken).ConfigureAwait(false)
+                        : await client.UploadAsync(path, uploadOptions, cancellationToken).ConfigureAwait(false);
                 }).ConfigureAwait(false);
                 reporter.Completed(info, result);
                 return ExitCodes.Success;
