@@ -104,5 +104,5 @@ public sealed class PartUploadClientOptions
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"PartUploadClientOptions(CatalogHrn={CatalogHrn}, BaseUrl={BaseUrl?.GetLeftPart(UriPartial.Path)}, MaxConcurrency={MaxConcurrency}, PartSize={PartSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "auto"}, MaxBufferedBytes={MaxBufferedBytes}, Digest={DigestAlgorithm}, PartNumbering={PartNumbering})";
+        $"PartUploadClientOptions(CatalogHrn={CatalogHrn}, BaseUrl={(BaseUrl is { IsAbsoluteUri: false } ? BaseUrl.OriginalString.Split('?', 2)[0] : BaseUrl?.GetLeftPart(UriPartial.Path))}, MaxConcurrency={MaxConcurrency}, PartSize={PartSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "auto"}, MaxBufferedBytes={MaxBufferedBytes}, Digest={DigestAlgorithm}, PartNumbering={PartNumbering})";
 }

@@ -37,7 +37,7 @@ internal sealed class PartUploadClientOptionsValidator : IValidateOptions<PartUp
 
         if (options.BaseUrl is not null && (!options.BaseUrl.IsAbsoluteUri || (options.BaseUrl.Scheme != Uri.UriSchemeHttps && options.BaseUrl.Scheme != Uri.UriSchemeHttp)))
         {
-            builder.AddError($"BaseUrl must be an absolute http or https URL; got '{options.BaseUrl.GetLeftPart(UriPartial.Path)}'.", nameof(options.BaseUrl));
+            builder.AddError($"BaseUrl must be an absolute http or https URL; got '{(options.BaseUrl.IsAbsoluteUri ? options.BaseUrl.GetLeftPart(UriPartial.Path) : options.BaseUrl.OriginalString.Split('?', 2)[0])}'.", nameof(options.BaseUrl));
         }
 
         if (options.PartSize is long partSize && partSize > options.MaxBufferedBytes)
