@@ -57,7 +57,8 @@ public sealed class MatrixLastOrderer : ITestCaseOrderer
 public sealed class FaultMatrixTests(EmulatorFixture fixture, FaultMatrixReport report, ITestOutputHelper output)
     : EmulatorTestBase(fixture), IClassFixture<EmulatorFixture>, IClassFixture<FaultMatrixReport>
 {
-    public const int Seeds = 5;
+    /// <summary>Five seeds by default; <c>PARTUPLOADER_LONG_TESTS=1</c> runs 25 (each targeting variant with other data, sizes and concurrency).</summary>
+    public static readonly int Seeds = Environment.GetEnvironmentVariable("PARTUPLOADER_LONG_TESTS") == "1" ? 25 : 5;
 
     public static TheoryData<MatrixFault, int> Cells()
     {
@@ -104,11 +105,16 @@ public sealed class FaultMatrixTests(EmulatorFixture fixture, FaultMatrixReport 
 
         report.Cells.Count.ShouldBe(Enum.GetValues<MatrixFault>().Length * Seeds);
         report.Cells.Values.ShouldAllBe(c => c.ServerState != UploadState.Open);
+        Emulator.Uploads.Where(u => u.DataHandle.StartsWith("fm-", StringComparison.Ordinal)).ShouldAllBe(u => u.State != UploadState.Open, "an upload of the matrix was left open");
     }
 
     private async Task<CellOutcome> RunCellAsync(MatrixFault fault, int seed)
     {
-        int partCount = 2 + (seed % 3);
+        seed.ShouldBeLessThan(Seeds);
+
+        // Variant 4 faults the third and fourth part requests in order: it needs three parts sent one at a time.
+        int variant = seed % 5;
+        int partCount = variant == 4 ? 3 + (seed % 2) : 2 + (seed % 3);
         byte[] data = Data(((partCount - 1) * 5 * MiB) + 700_000 + (seed * 4099), seed: 1000 + ((int)fault * 10) + seed);
         string handle = NewHandle("fm-" + fault.ToString().ToLowerInvariant() + "-" + seed.ToString(CultureInfo.InvariantCulture));
         FaultRule rule = Emulator.Faults.Add(RuleFor(fault, seed, partCount) with { DataHandle = handle });
@@ -129,7 +135,7 @@ public sealed class FaultMatrixTests(EmulatorFixture fixture, FaultMatrixReport 
         PartUploadClient client = CreateClient(
             o =>
             {
-                o.MaxConcurrency = seed % 2 == 0 ? 1 : 3;
+                o.MaxConcurrency = seed % 2 == 0 || variant == 4 ? 1 : 3;
                 o.Retry.MaxRetryAfter = TimeSpan.FromSeconds(2);
                 o.Retry.AttemptTimeout = fault == MatrixFault.SlowFirstByte ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(30);
                 o.CompletionTimeout = TimeSpan.FromSeconds(20);
@@ -199,8 +205,8 @@ public sealed class FaultMatrixTests(EmulatorFixture fixture, FaultMatrixReport 
         return new CellOutcome(label, 0, upload.PartNumbersReceived.Count, upload.State);
     }
 
-    /// <summary>Seed 0: part 1. Seed 1: the last part. Seed 2: the second request. Seed 3: every other request, twice. Seed 4: the third and fourth requests.</summary>
-    private static FaultRule Target(FaultRule rule, int seed, int partCount) => seed switch
+    /// <summary>Variant (seed mod 5) 0: part 1. 1: the last part. 2: the second request. 3: every other request, twice. 4: the third and fourth requests.</summary>
+    private static FaultRule Target(FaultRule rule, int seed, int partCount) => (seed % 5) switch
     {
         0 => rule with { Operation = EmulatorOperation.UploadPart, PartNumber = 1 },
         1 => rule with { Operation = EmulatorOperation.UploadPart, PartNumber = partCount },
@@ -212,6 +218,7 @@ public sealed class FaultMatrixTests(EmulatorFixture fixture, FaultMatrixReport 
     private static FaultRule RuleFor(MatrixFault fault, int seed, int partCount)
     {
         TimeSpan retryAfter = TimeSpan.FromSeconds(seed % 2);
+        int variant = seed % 5;
         return fault switch
         {
             MatrixFault.Status500 => Target(FaultRule.Status(500), seed, partCount),
@@ -227,9 +234,9 @@ public sealed class FaultMatrixTests(EmulatorFixture fixture, FaultMatrixReport 
             MatrixFault.VanishOnPart => Target(FaultRule.Status(404), seed, partCount),
             MatrixFault.VanishOnComplete => FaultRule.Status(404) with { Operation = EmulatorOperation.CompleteMultipart, Times = 1 + (seed % 2) },
             // Seeds 3 and 4: the token expires twice, on different parts (a refreshed token rejected again is a real auth failure).
-            MatrixFault.TokenExpiresMidUpload when seed >= 3 => FaultRule.ExpireToken() with { Operation = EmulatorOperation.UploadPart, Skip = 1, EveryNth = 2, Times = 2 },
+            MatrixFault.TokenExpiresMidUpload when variant >= 3 => FaultRule.ExpireToken() with { Operation = EmulatorOperation.UploadPart, Skip = 1, EveryNth = 2, Times = 2 },
             MatrixFault.TokenExpiresMidUpload => Target(FaultRule.ExpireToken(), seed, partCount),
-            MatrixFault.DigestMismatchReported when seed == 3 => FaultRule.Status(400) with { Operation = EmulatorOperation.UploadPart, Times = FaultRule.Unlimited },
+            MatrixFault.DigestMismatchReported when variant == 3 => FaultRule.Status(400) with { Operation = EmulatorOperation.UploadPart, Times = FaultRule.Unlimited },
             MatrixFault.DigestMismatchReported => Target(FaultRule.Status(400), seed, partCount),
             _ => throw new ArgumentOutOfRangeException(nameof(fault)),
         };
@@ -247,7 +254,7 @@ public sealed class FaultMatrixTests(EmulatorFixture fixture, FaultMatrixReport 
         MatrixFault.VanishOnComplete => new(false, typeof(UploadNotFoundException), Status: 404),
 
         // Seed 3 rejects every part, seed 4 the last part and its retry (one part at a time): a part rejected twice is not retried again.
-        MatrixFault.DigestMismatchReported when seed >= 3 => new(false, typeof(PartUploadException), Status: 400),
+        MatrixFault.DigestMismatchReported when seed % 5 >= 3 => new(false, typeof(PartUploadException), Status: 400),
         _ => new(true, null),
     };
 

@@ -265,7 +265,7 @@ public sealed class HostileServerTests : IClassFixture<HostileServers>, IDisposa
 
         PartUploadException ex = await UploadShouldFailTypedAsync("307 on start, auto-redirect", following, otherHostMayBeReached: true);
 
-        _output.WriteLine($"other host saw {_servers.OtherHost.LogEntries.Count()} request(s), none with Authorization; the upload failed with {ex.ErrorCode}");
+        _output.WriteLine($"other host saw {_servers.OtherHost.LogEntries.Count} request(s), none with Authorization; the upload failed with {ex.ErrorCode}");
     }
 
     [Fact]
