@@ -40,6 +40,9 @@ internal abstract class PartSource : IDisposable
         return hasher.Finish().Crc32C;
     }
 
+    /// <summary>Whether the source is known to have changed since it was opened (checked before the upload is completed).</summary>
+    public virtual bool ChangedSinceOpen() => false;
+
     public virtual void Dispose()
     {
     }
@@ -53,10 +56,14 @@ internal sealed class FileSource : PartSource
     private readonly SafeFileHandle _handle;
     private readonly long _length;
 
+    private const int FingerprintWindow = 1024 * 1024;
+    private readonly (long Length, DateTime Written, ulong Head, ulong Tail) _openedAs;
+
     private FileSource(SafeFileHandle handle, long length)
     {
         _handle = handle;
         _length = length;
+        _openedAs = Fingerprint();
     }
 
     public override long? Length => _length;
@@ -77,6 +84,24 @@ internal sealed class FileSource : PartSource
             handle.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The file changed while it was uploaded when its length, last write time, or first or last MiB differ from when it
+    /// was opened: parts read before and after the change would make a blob that was never the file's content.
+    /// </summary>
+    public override bool ChangedSinceOpen() => Fingerprint() != _openedAs;
+
+    private (long Length, DateTime Written, ulong Head, ulong Tail) Fingerprint()
+    {
+        long length = RandomAccess.GetLength(_handle);
+        DateTime written = File.GetLastWriteTimeUtc(_handle);
+        byte[] window = new byte[(int)Math.Min(FingerprintWindow, length)];
+        int head = RandomAccess.Read(_handle, window, 0);
+        ulong headHash = System.IO.Hashing.XxHash3.HashToUInt64(window.AsSpan(0, head));
+        int tail = RandomAccess.Read(_handle, window, Math.Max(0, length - window.Length));
+        ulong tailHash = System.IO.Hashing.XxHash3.HashToUInt64(window.AsSpan(0, tail));
+        return (length, written, headHash, tailHash);
     }
 
     /// <remarks>

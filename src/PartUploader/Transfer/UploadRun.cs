@@ -285,6 +285,11 @@ internal sealed partial class UploadRun
         try
         {
             IReadOnlyList<CompletedPart> list = _table.CompletionList();
+            if (_source.ChangedSinceOpen())
+            {
+                throw SourceChangedDuringUpload();
+            }
+
             bool completedBefore = resume is { Completing: true } && await IsCompletedAsync(callerToken).ConfigureAwait(false);
             if (!completedBefore)
             {
@@ -420,6 +425,17 @@ internal sealed partial class UploadRun
             DataHandle = _request.DataHandle,
             UploadId = _upload?.UploadId,
             Offset = got,
+        };
+
+    private PartChecksumMismatchException SourceChangedDuringUpload() =>
+        new(PartUploadException.FormatMessage(
+            "The source file changed while it was uploaded (its length, last write time, or first or last MiB differ from when it was opened); the upload is cancelled rather than completed with mixed content",
+            "ReadSource", 0, "SourceChanged", dataHandle: _request.DataHandle))
+        {
+            ErrorCode = "SourceChanged",
+            Operation = "ReadSource",
+            DataHandle = _request.DataHandle,
+            UploadId = _upload?.UploadId,
         };
 
     private PartUploadException NumbersExhausted(int index) =>
