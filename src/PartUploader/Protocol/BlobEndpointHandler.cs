@@ -46,6 +46,19 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
             response = await base.SendAsync(again, cancellationToken).ConfigureAwait(false);
         }
 
+        // A caller's HttpClient may follow redirects by itself: an answer from another host is not the service's
+        // answer to a write or a link call (a storage redirect is only expected for GET).
+        if (request.Method != HttpMethod.Get && request.Method != HttpMethod.Head
+            && response.RequestMessage?.RequestUri is Uri answeredBy && !IsSameOrigin(answeredBy, endpoint.BaseUrl))
+        {
+            response.Dispose();
+            throw new PartUploadException("The request was redirected to another host than the blob base URL; its answer was not used.")
+            {
+                ErrorCode = "UntrustedHost",
+                Operation = "Redirect",
+            };
+        }
+
         return await FollowRedirectsAsync(request, response, endpoint, token, cancellationToken).ConfigureAwait(false);
     }
 

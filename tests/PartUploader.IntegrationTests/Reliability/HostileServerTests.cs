@@ -253,8 +253,8 @@ public sealed class HostileServerTests : IClassFixture<HostileServers>, IDisposa
 
     /// <summary>
     /// A caller's own HttpClient that follows redirects (the .NET default) re-sends the start request to the other host
-    /// before the SDK sees the 307; .NET drops the Authorization header on that hop, so the token still stays home.
-    /// (The SDK's own AddPartUploader registration turns automatic redirects off.)
+    /// before the SDK sees the 307; .NET drops the Authorization header on that hop, so the token still stays home,
+    /// and the SDK refuses the other host's answer. (The SDK's own AddPartUploader registration turns automatic redirects off.)
     /// </summary>
     [Fact]
     public async Task Redirect_WithAnAutoRedirectingHttpClient_NeverCarriesTheToken()
@@ -264,6 +264,8 @@ public sealed class HostileServerTests : IClassFixture<HostileServers>, IDisposa
         using var following = new HttpClient();
 
         PartUploadException ex = await UploadShouldFailTypedAsync("307 on start, auto-redirect", following, otherHostMayBeReached: true);
+
+        ex.ErrorCode.ShouldBe("UntrustedHost", "an answer that came from another host is never taken for the service's");
 
         _output.WriteLine($"other host saw {_servers.OtherHost.LogEntries.Count} request(s), none with Authorization; the upload failed with {ex.ErrorCode}");
     }
