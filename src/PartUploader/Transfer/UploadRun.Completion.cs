@@ -18,15 +18,8 @@ internal sealed partial class UploadRun
         MultipartUpload? upload = null;
         await ExecuteAsync(BlobProtocol.OpStart, async attemptToken =>
         {
-            try
-            {
-                upload = await _protocol.StartAsync(
-                    _endpoint, _request.LayerId, _request.DataHandle, _request.ContentType, _request.ContentEncoding, _options.BillingTag, attemptToken).ConfigureAwait(false);
-            }
-            catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != "MalformedResponse")
-            {
-                throw new AttemptFailedException(BlobProtocol.OpStart, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), null);
-            }
+            upload = await _protocol.StartAsync(
+                _endpoint, _request.LayerId, _request.DataHandle, _request.ContentType, _request.ContentEncoding, _options.BillingTag, attemptToken).ConfigureAwait(false);
         }, token).ConfigureAwait(false);
         _upload = upload;
         Log.MultipartStarted(_logger, UploadId, _request.DataHandle);
@@ -51,10 +44,6 @@ internal sealed partial class UploadRun
                     throw;
                 }
             }
-            catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status))
-            {
-                throw new AttemptFailedException(BlobProtocol.OpComplete, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), null);
-            }
         }, token).ConfigureAwait(false);
     }
 
@@ -68,14 +57,7 @@ internal sealed partial class UploadRun
             string status = string.Empty;
             await ExecuteAsync(BlobProtocol.OpStatus, async attemptToken =>
             {
-                try
-                {
-                    status = await _protocol.GetStatusAsync(_endpoint, _upload!, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
-                }
-                catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status))
-                {
-                    throw new AttemptFailedException(BlobProtocol.OpStatus, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), null);
-                }
+                status = await _protocol.GetStatusAsync(_endpoint, _upload!, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
             }, token).ConfigureAwait(false);
 
             Log.StatusPolled(_logger, UploadId, status);
@@ -212,20 +194,14 @@ internal sealed partial class UploadRun
         {
             await ExecuteAsync(BlobProtocol.OpCancel, async attemptToken =>
             {
-                try
-                {
-                    await _protocol.CancelAsync(_endpoint, _upload, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
-                }
-                catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status))
-                {
-                    throw new AttemptFailedException(BlobProtocol.OpCancel, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), null);
-                }
+                await _protocol.CancelAsync(_endpoint, _upload, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
             }, timeout.Token).ConfigureAwait(false);
             Log.UploadCancelled(_logger, UploadId, _request.DataHandle);
             return true;
         }
-        catch (Exception ex) when (ex is PartUploadException or OperationCanceledException or HttpRequestException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Best effort: a failed cancel is logged and attached, never thrown over the original error.
             Log.CancelFailed(_logger, ex, UploadId, _request.DataHandle);
             original.Data["PartUploader.CancelError"] = ex.Message;
             return false;
@@ -268,6 +244,11 @@ internal sealed partial class UploadRun
                 if (read < length)
                 {
                     throw SourceTooShort(read, length);
+                }
+
+                if (_source.ChangedSinceOpen())
+                {
+                    throw SourceChangedDuringUpload();
                 }
             }
             else

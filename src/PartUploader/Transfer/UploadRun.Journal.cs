@@ -63,7 +63,11 @@ internal sealed partial class UploadRun
     {
         try
         {
-            string status = await _protocol.GetStatusAsync(_endpoint, _upload!, _options.BillingTag, _request.DataHandle, token).ConfigureAwait(false);
+            string status = string.Empty;
+            await ExecuteAsync(BlobProtocol.OpStatus, async attemptToken =>
+            {
+                status = await _protocol.GetStatusAsync(_endpoint, _upload!, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
+            }, token).ConfigureAwait(false);
             return status is "completed" or "processing";
         }
         catch (PartUploadException ex) when (ex.Status == 404)

@@ -205,9 +205,20 @@ internal sealed partial class UploadRun
         try
         {
             await _pipeline.ExecuteAsync(
-                static async (ctx, state) => await state(ctx.CancellationToken).ConfigureAwait(false),
+                static async (ctx, state) =>
+                {
+                    try
+                    {
+                        await state.Attempt(ctx.CancellationToken).ConfigureAwait(false);
+                    }
+                    catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != "MalformedResponse")
+                    {
+                        // A transient answer to any call is retried like a part's (Retry-After honoured).
+                        throw new AttemptFailedException(state.Operation, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), ex.PartNumber);
+                    }
+                },
                 context,
-                attempt).ConfigureAwait(false);
+                (Attempt: attempt, Operation: operation)).ConfigureAwait(false);
         }
         catch (AttemptFailedException ex)
         {

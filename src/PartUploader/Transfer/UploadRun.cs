@@ -117,7 +117,8 @@ internal sealed partial class UploadRun
 
     private async Task<PartUploadResult> MultipartAsync(PartPlan plan, CancellationToken callerToken)
     {
-        var pool = new SegmentPool(_options.MaxBufferedBytes);
+        // The pool holds whole segments: never fewer than the largest part needs (a resumed plan may have larger parts).
+        var pool = new SegmentPool(Math.Max(_options.MaxBufferedBytes, (long)SegmentPool.SegmentsFor(plan.MaxSize) * SegmentPool.SegmentSize));
         if (_diagnostics is not null)
         {
             _diagnostics.Pool = pool;
@@ -275,6 +276,12 @@ internal sealed partial class UploadRun
             }
 
             _progress.Close(report: false);
+            if (callerToken.IsCancellationRequested && _failure.SourceException is not PartUploadException)
+            {
+                // Cancellation stays an unwrapped OperationCanceledException of the caller's token, whatever a part in flight threw.
+                throw new OperationCanceledException(callerToken);
+            }
+
             _failure.Throw();
         }
 
@@ -282,6 +289,7 @@ internal sealed partial class UploadRun
         long totalBytes = parts.Sum(p => p.Length);
         _progress.SetTotals(totalBytes, parts.Count);
 
+        bool committed = false;
         try
         {
             IReadOnlyList<CompletedPart> list = _table.CompletionList();
@@ -309,6 +317,7 @@ internal sealed partial class UploadRun
             }
 
             await WaitForCompletedAsync(callerToken).ConfigureAwait(false);
+            committed = true;
             int verified = await VerifyAsync(parts, totalBytes, pool, callerToken).ConfigureAwait(false);
             (string? md5, string? sha1, string? sha256) = resume is null ? blobHasher.Finish() : default;
             _journal?.Delete();
@@ -332,9 +341,9 @@ internal sealed partial class UploadRun
                 Elapsed = elapsed,
             };
         }
-        catch (Exception ex) when (ex is not PartChecksumMismatchException || ((PartUploadException)ex).ErrorCode != "ReadBackMismatch")
+        catch (Exception ex) when (!committed)
         {
-            _progress.Close(report: false);
+            // Before the service reported the blob completed, the upload can still be cancelled; after, it is stored.
             if (await CancelOnServerAsync(ex).ConfigureAwait(false))
             {
                 _journal?.Delete();

@@ -234,6 +234,35 @@ public sealed class ResilienceEndToEndTests(EmulatorFixture fixture) : EmulatorT
         ex.ErrorCode.ShouldBe("ReadBackMismatch");
     }
 
+    [Fact]
+    public async Task UploadAsync_TransientErrorOnReadBack_IsRetriedAndTheStoredUploadIsNotCancelled()
+    {
+        byte[] data = Data(2 * 5 * MiB, seed: 44);
+        string handle = NewHandle("readback503");
+        Emulator.Faults.Add(FaultRule.Status(503, TimeSpan.Zero) with { Operation = EmulatorOperation.UploadPart, PartNumber = 1, DataHandle = handle });
+        Emulator.Faults.Add(FaultRule.Status(503, TimeSpan.Zero) with { Operation = EmulatorOperation.GetBlob, DataHandle = handle });
+
+        PartUploadResult result = await CreateClient().UploadAsync(WriteFile(data), Options(handle));
+
+        ShouldHaveStored(handle, data);
+        result.VerifiedRanges.ShouldBe(1);
+        UploadOf(handle).State.ShouldBe(UploadState.Completed);
+        Emulator.Journal.Entries.ShouldNotContain(e => e.Operation == EmulatorOperation.CancelMultipart && e.UploadId == UploadOf(handle).UploadId);
+    }
+
+    [Fact]
+    public async Task UploadAsync_PartSizeEqualToABudgetThatIsNotWholeSegments_Completes()
+    {
+        const long size = 5_300_000; // 80.9 segments of 64 KiB: the buffer needs 81
+        byte[] data = Data((2 * size) + 10, seed: 45);
+        string handle = NewHandle("oddbudget");
+
+        PartUploadResult result = await CreateClient(o => { o.PartSize = size; o.MaxBufferedBytes = size; o.SingleShotThreshold = MiB; }).UploadAsync(WriteFile(data), Options(handle));
+
+        ShouldHaveStored(handle, data);
+        result.PartCount.ShouldBe(3);
+    }
+
     private sealed class CancelAfterParts(CancellationTokenSource cts, int parts) : IProgress<UploadProgress>
     {
         public void Report(UploadProgress value)
