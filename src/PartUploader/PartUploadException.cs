@@ -72,6 +72,7 @@ public class PartUploadException : Exception
     /// <param name="correlationId">The correlation id.</param>
     /// <param name="dataHandle">The data handle.</param>
     /// <param name="partNumber">The part number.</param>
+    /// <param name="uploadId">The upload id.</param>
     /// <returns>A one-line message.</returns>
     internal static string FormatMessage(
         string summary,
@@ -81,7 +82,8 @@ public class PartUploadException : Exception
         string? errorTitle = null,
         string? correlationId = null,
         string? dataHandle = null,
-        int? partNumber = null)
+        int? partNumber = null,
+        string? uploadId = null)
     {
         var sb = new StringBuilder(summary);
         void Add(string name, string? value)
@@ -97,6 +99,7 @@ public class PartUploadException : Exception
         Add("ErrorCode", errorCode);
         Add("Title", errorTitle);
         Add("DataHandle", dataHandle);
+        Add("UploadId", uploadId);
         Add("PartNumber", partNumber?.ToString(CultureInfo.InvariantCulture));
         Add("CorrelationId", correlationId);
         return sb.ToString();

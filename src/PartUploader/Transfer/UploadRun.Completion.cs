@@ -68,29 +68,12 @@ internal sealed partial class UploadRun
 
             if (string.Equals(status, "failed", StringComparison.OrdinalIgnoreCase))
             {
-                throw new PartUploadException(PartUploadException.FormatMessage(
-                    "The service reported the upload failed after the complete call", BlobProtocol.OpStatus, 200, "UploadFailed", dataHandle: _request.DataHandle))
-                {
-                    Status = 200,
-                    ErrorCode = "UploadFailed",
-                    Operation = BlobProtocol.OpStatus,
-                    DataHandle = _request.DataHandle,
-                    UploadId = UploadId,
-                };
+                throw Error("The service reported the upload failed after the complete call", BlobProtocol.OpStatus, "UploadFailed", status: 200);
             }
 
             if (_time.GetElapsedTime(deadline) >= _options.CompletionTimeout)
             {
-                throw new PartUploadException(PartUploadException.FormatMessage(
-                    string.Create(CultureInfo.InvariantCulture, $"The upload was still '{status}' after {_options.CompletionTimeout}"),
-                    BlobProtocol.OpStatus, 200, "CompletionTimeout", dataHandle: _request.DataHandle))
-                {
-                    Status = 200,
-                    ErrorCode = "CompletionTimeout",
-                    Operation = BlobProtocol.OpStatus,
-                    DataHandle = _request.DataHandle,
-                    UploadId = UploadId,
-                };
+                throw Error(string.Create(CultureInfo.InvariantCulture, $"The upload was still '{status}' after {_options.CompletionTimeout}"), BlobProtocol.OpStatus, "CompletionTimeout", status: 200);
             }
 
             await Task.Delay(delay, _time, token).ConfigureAwait(false);
@@ -125,18 +108,8 @@ internal sealed partial class UploadRun
 
             if (actual != expected || read != length)
             {
-                throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
-                    string.Create(CultureInfo.InvariantCulture,
-                        $"The stored blob differs from the source at bytes {offset}-{offset + length - 1}: the service may assemble parts by number, not by list order; use PartNumbering.Reserved"),
-                    BlobProtocol.OpGet, 206, "ReadBackMismatch", dataHandle: _request.DataHandle))
-                {
-                    Status = 206,
-                    ErrorCode = "ReadBackMismatch",
-                    Operation = BlobProtocol.OpGet,
-                    DataHandle = _request.DataHandle,
-                    UploadId = UploadId,
-                    Offset = offset,
-                };
+                throw IntegrityError(string.Create(CultureInfo.InvariantCulture,
+                        $"The stored blob differs from the source at bytes {offset}-{offset + length - 1}: the service may assemble parts by number, not by list order; use PartNumbering.Reserved"), BlobProtocol.OpGet, "ReadBackMismatch", status: 206, offset: offset);
             }
 
             Log.RangeVerified(_logger, UploadId, length, offset);

@@ -108,17 +108,7 @@ internal sealed partial class UploadRun
 
                 if (result.Status is >= 200 and <= 299)
                 {
-                    throw new PartUploadException(PartUploadException.FormatMessage(
-                        "The service acknowledged a part without an ETag, so the upload cannot be completed", BlobProtocol.OpUploadPart, result.Status,
-                        dataHandle: _request.DataHandle, partNumber: number))
-                    {
-                        Status = result.Status,
-                        ErrorCode = "MissingETag",
-                        Operation = BlobProtocol.OpUploadPart,
-                        DataHandle = _request.DataHandle,
-                        UploadId = UploadId,
-                        PartNumber = number,
-                    };
+                    throw Error("The service acknowledged a part without an ETag, so the upload cannot be completed", BlobProtocol.OpUploadPart, "MissingETag", status: result.Status, partNumber: number);
                 }
 
                 if (result.Status == 401 && !state.TokenRefreshed)
@@ -136,18 +126,7 @@ internal sealed partial class UploadRun
                         uint again = await _source.ComputeCrc32CAsync(part.Offset, part.Length, attemptToken).ConfigureAwait(false);
                         if (again != part.Crc32C)
                         {
-                            throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
-                                "The source changed while it was uploaded: a part read again has another digest", BlobProtocol.OpUploadPart, result.Status,
-                                dataHandle: _request.DataHandle, partNumber: number))
-                            {
-                                Status = result.Status,
-                                ErrorCode = "SourceChanged",
-                                Operation = BlobProtocol.OpUploadPart,
-                                DataHandle = _request.DataHandle,
-                                UploadId = UploadId,
-                                PartNumber = number,
-                                Offset = part.Offset,
-                            };
+                            throw IntegrityError("The source changed while it was uploaded: a part read again has another digest", BlobProtocol.OpUploadPart, "SourceChanged", status: result.Status, partNumber: number, offset: part.Offset);
                         }
                     }
 
@@ -158,20 +137,7 @@ internal sealed partial class UploadRun
                         throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
                     }
 
-                    throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
-                        "The service rejected the part twice (400: digest mismatch or bad parameters)", BlobProtocol.OpUploadPart, result.Status,
-                        result.Error.Code, result.Error.Title, result.Error.CorrelationId, _request.DataHandle, number))
-                    {
-                        Status = result.Status,
-                        ErrorCode = result.Error.Code ?? "DigestRejected",
-                        ErrorTitle = result.Error.Title,
-                        CorrelationId = result.Error.CorrelationId,
-                        Operation = BlobProtocol.OpUploadPart,
-                        DataHandle = _request.DataHandle,
-                        UploadId = UploadId,
-                        PartNumber = number,
-                        Offset = part.Offset,
-                    };
+                    throw IntegrityError("The service rejected the part twice (400: digest mismatch or bad parameters)", BlobProtocol.OpUploadPart, result.Error.Code ?? "DigestRejected", status: result.Status, partNumber: number, offset: part.Offset, service: result.Error);
                 }
 
                 if (result.Error.IsTransient)
@@ -222,43 +188,15 @@ internal sealed partial class UploadRun
         }
         catch (AttemptFailedException ex)
         {
-            throw new PartUploadException(PartUploadException.FormatMessage(
-                string.Create(CultureInfo.InvariantCulture, $"{operation} kept failing; the retries allowed ran out"), operation, ex.Error.Status,
-                ex.Error.Code, ex.Error.Title, ex.Error.CorrelationId, _request.DataHandle, ex.PartNumber))
-            {
-                Status = ex.Error.Status,
-                ErrorCode = ex.Error.Code,
-                ErrorTitle = ex.Error.Title,
-                CorrelationId = ex.Error.CorrelationId,
-                Operation = operation,
-                DataHandle = _request.DataHandle,
-                UploadId = _upload?.UploadId,
-                PartNumber = ex.PartNumber,
-            };
+            throw Error(string.Create(CultureInfo.InvariantCulture, $"{operation} kept failing; the retries allowed ran out"), operation, ex.Error.Code, status: ex.Error.Status, partNumber: ex.PartNumber, service: ex.Error);
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new PartUploadException(
-                PartUploadException.FormatMessage($"{operation} timed out after {_options.Retry.AttemptTimeout}", operation, 0, "ClientTimeout", dataHandle: _request.DataHandle),
-                new TimeoutException(ex.Message))
-            {
-                ErrorCode = "ClientTimeout",
-                Operation = operation,
-                DataHandle = _request.DataHandle,
-                UploadId = _upload?.UploadId,
-            };
+            throw Error($"{operation} timed out after {_options.Retry.AttemptTimeout}", operation, "ClientTimeout", inner: new TimeoutException(ex.Message));
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !token.IsCancellationRequested)
         {
-            throw new PartUploadException(
-                PartUploadException.FormatMessage($"{operation} failed: the connection to the service failed", operation, 0, "NetworkError", dataHandle: _request.DataHandle),
-                ex is HttpRequestException ? ex : new HttpRequestException(ex.Message))
-            {
-                ErrorCode = "NetworkError",
-                Operation = operation,
-                DataHandle = _request.DataHandle,
-                UploadId = _upload?.UploadId,
-            };
+            throw Error($"{operation} failed: the connection to the service failed", operation, "NetworkError", inner: ex is HttpRequestException ? ex : new HttpRequestException(ex.Message));
         }
         finally
         {

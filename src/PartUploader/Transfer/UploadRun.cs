@@ -371,26 +371,12 @@ internal sealed partial class UploadRun
     {
         if (bytesSoFar > BlobLimits.MaxBlobSize)
         {
-            throw new PartUploadException(PartUploadException.FormatMessage(
-                string.Create(CultureInfo.InvariantCulture, $"The stream is longer than {BlobLimits.MaxBlobSize} bytes (50 GB), the most a multipart upload holds"),
-                "PlanParts", 0, dataHandle: _request.DataHandle))
-            {
-                ErrorCode = "BlobTooLarge",
-                Operation = "PlanParts",
-                DataHandle = _request.DataHandle,
-            };
+            throw Error(string.Create(CultureInfo.InvariantCulture, $"The stream is longer than {BlobLimits.MaxBlobSize} bytes (50 GB), the most a multipart upload holds"), "PlanParts", "BlobTooLarge");
         }
 
         if (!last && index + 1 >= plan.MaxParts)
         {
-            throw new PartUploadException(PartUploadException.FormatMessage(
-                string.Create(CultureInfo.InvariantCulture, $"The stream needs more than {plan.MaxParts} parts; choose a larger PartSize"),
-                "PlanParts", 0, dataHandle: _request.DataHandle))
-            {
-                ErrorCode = "TooManyParts",
-                Operation = "PlanParts",
-                DataHandle = _request.DataHandle,
-            };
+            throw Error(string.Create(CultureInfo.InvariantCulture, $"The stream needs more than {plan.MaxParts} parts; choose a larger PartSize"), "PlanParts", "TooManyParts");
         }
     }
 
@@ -425,36 +411,51 @@ internal sealed partial class UploadRun
     }
 
     private PartChecksumMismatchException SourceTooShort(long got, long expected) =>
-        new(PartUploadException.FormatMessage(
+        IntegrityError(
             string.Create(CultureInfo.InvariantCulture, $"The source ended after {got} bytes, before its declared length of {expected} bytes"),
-            "ReadSource", 0, dataHandle: _request.DataHandle))
-        {
-            ErrorCode = "SourceTooShort",
-            Operation = "ReadSource",
-            DataHandle = _request.DataHandle,
-            UploadId = _upload?.UploadId,
-            Offset = got,
-        };
+            "ReadSource", "SourceTooShort", offset: got);
 
     private PartChecksumMismatchException SourceChangedDuringUpload() =>
-        new(PartUploadException.FormatMessage(
+        IntegrityError(
             "The source file changed while it was uploaded (its length, last write time, or first or last MiB differ from when it was opened); the upload is cancelled rather than completed with mixed content",
-            "ReadSource", 0, "SourceChanged", dataHandle: _request.DataHandle))
-        {
-            ErrorCode = "SourceChanged",
-            Operation = "ReadSource",
-            DataHandle = _request.DataHandle,
-            UploadId = _upload?.UploadId,
-        };
+            "ReadSource", "SourceChanged");
 
     private PartUploadException NumbersExhausted(int index) =>
-        new(PartUploadException.FormatMessage(
+        Error(
             string.Create(CultureInfo.InvariantCulture, $"No part number is left for part {index + 1} (at most {BlobLimits.MaxPartNumber} per upload, retries included)"),
-            BlobProtocol.OpUploadPart, 0, dataHandle: _request.DataHandle))
+            BlobProtocol.OpUploadPart, "PartNumbersExhausted");
+
+    /// <summary>An error of this upload: message and properties built from the same facts, so they never drift.</summary>
+    private PartUploadException Error(
+        string summary, string operation, string? code, int status = 0, int? partNumber = null, ServiceError? service = null, Exception? inner = null) =>
+        new(Message(summary, operation, code, status, partNumber, service), inner)
         {
-            ErrorCode = "PartNumbersExhausted",
-            Operation = BlobProtocol.OpUploadPart,
+            Status = status,
+            ErrorCode = code,
+            ErrorTitle = service?.Title,
+            CorrelationId = service?.CorrelationId,
+            Operation = operation,
             DataHandle = _request.DataHandle,
             UploadId = _upload?.UploadId,
+            PartNumber = partNumber,
         };
+
+    /// <summary>A data-integrity error of this upload (<see cref="PartChecksumMismatchException"/>).</summary>
+    private PartChecksumMismatchException IntegrityError(
+        string summary, string operation, string code, int status = 0, int? partNumber = null, long? offset = null, ServiceError? service = null) =>
+        new(Message(summary, operation, code, status, partNumber, service))
+        {
+            Status = status,
+            ErrorCode = code,
+            ErrorTitle = service?.Title,
+            CorrelationId = service?.CorrelationId,
+            Operation = operation,
+            DataHandle = _request.DataHandle,
+            UploadId = _upload?.UploadId,
+            PartNumber = partNumber,
+            Offset = offset,
+        };
+
+    private string Message(string summary, string operation, string? code, int status, int? partNumber, ServiceError? service) =>
+        PartUploadException.FormatMessage(summary, operation, status, code, service?.Title, service?.CorrelationId, _request.DataHandle, partNumber, _upload?.UploadId);
 }

@@ -164,17 +164,8 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         _stub.StubHappyPath();
         _stub.Server.Given(Request.Create().WithPath(BlobApiStub.PartsPath).WithHeader("Authorization", "Bearer tok-1").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(401));
-        int refreshes = 0;
-        var tokens = AccessTokenSource.FromDelegate((force, _) =>
-        {
-            if (force)
-            {
-                Interlocked.Increment(ref refreshes);
-            }
-
-            return Task.FromResult(new AccessToken(Volatile.Read(ref refreshes) == 0 ? "tok-1" : "tok-2", DateTimeOffset.MaxValue));
-        });
-        PartUploadClient sut = CreateSut(o => o.VerifyRetriedParts = false, tokens);
+        var tokens = new RefreshCountingTokens();
+        PartUploadClient sut = CreateSut(o => o.VerifyRetriedParts = false, tokens.Source);
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
 
         PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload());
@@ -183,7 +174,7 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         parts.Select(BlobApiStub.PartNumber).ShouldBe([1, 2]);
         BlobApiStub.Header(parts[1], "Authorization").ShouldBe("Bearer tok-2");
         result.PartNumbers.ShouldBe([2]);
-        refreshes.ShouldBe(1);
+        tokens.Refreshes.ShouldBe(1);
     }
 
     [Fact]
@@ -431,17 +422,8 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         _stub.StubHappyPath();
         _stub.Server.Given(Request.Create().WithPath(BlobApiStub.StartPath).WithHeader("Authorization", "Bearer tok-1").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(401));
-        int refreshes = 0;
-        var tokens = AccessTokenSource.FromDelegate((force, _) =>
-        {
-            if (force)
-            {
-                Interlocked.Increment(ref refreshes);
-            }
-
-            return Task.FromResult(new AccessToken(Volatile.Read(ref refreshes) == 0 ? "tok-1" : "tok-2", DateTimeOffset.MaxValue));
-        });
-        PartUploadClient sut = CreateSut(tokens: tokens);
+        var tokens = new RefreshCountingTokens();
+        PartUploadClient sut = CreateSut(tokens: tokens.Source);
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
 
         await sut.UploadAsync(stream, BlobApiStub.Upload());
@@ -450,7 +432,7 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         starts.Count.ShouldBe(2);
         BlobApiStub.Header(starts[1], "Authorization").ShouldBe("Bearer tok-2");
         BlobApiStub.ShouldBeBytes(BlobApiStub.Body(starts[1]), BlobApiStub.Body(starts[0]));
-        refreshes.ShouldBe(1);
+        tokens.Refreshes.ShouldBe(1);
     }
 
     [Fact]
@@ -622,17 +604,8 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         _stub.StubHappyPath();
         _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).WithHeader("Authorization", "Bearer tok-1").UsingPut()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(401));
-        int refreshes = 0;
-        var tokens = AccessTokenSource.FromDelegate((force, _) =>
-        {
-            if (force)
-            {
-                Interlocked.Increment(ref refreshes);
-            }
-
-            return Task.FromResult(new AccessToken(Volatile.Read(ref refreshes) == 0 ? "tok-1" : "tok-2", DateTimeOffset.MaxValue));
-        });
-        PartUploadClient sut = CreateSut(tokens: tokens);
+        var tokens = new RefreshCountingTokens();
+        PartUploadClient sut = CreateSut(tokens: tokens.Source);
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
 
         await sut.UploadAsync(stream, BlobApiStub.Upload());
@@ -697,5 +670,26 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
 
             base.Dispose(disposing);
         }
+    }
+
+    /// <summary>Hands out "tok-1" until a refresh is forced, then "tok-2"; counts the forced refreshes.</summary>
+    private sealed class RefreshCountingTokens
+    {
+        private int _refreshes;
+
+        public RefreshCountingTokens() =>
+            Source = AccessTokenSource.FromDelegate((force, _) =>
+            {
+                if (force)
+                {
+                    Interlocked.Increment(ref _refreshes);
+                }
+
+                return Task.FromResult(new AccessToken(Refreshes == 0 ? "tok-1" : "tok-2", DateTimeOffset.MaxValue));
+            });
+
+        public AccessTokenSource Source { get; }
+
+        public int Refreshes => Volatile.Read(ref _refreshes);
     }
 }
