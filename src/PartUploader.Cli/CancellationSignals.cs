@@ -16,8 +16,11 @@ internal sealed class CancellationSignals : IDisposable
     private readonly List<PosixSignalRegistration> _registrations = [];
     private long _firstSignal;
 
-    public CancellationSignals()
+    private readonly string _message;
+
+    public CancellationSignals(string message)
     {
+        _message = message;
         foreach (PosixSignal signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT })
         {
             _registrations.Add(PosixSignalRegistration.Create(signal, OnSignal));
@@ -47,7 +50,7 @@ internal sealed class CancellationSignals : IDisposable
         }
 
         Interlocked.Exchange(ref _firstSignal, Stopwatch.GetTimestamp());
-        Console.Error.WriteLine("partupload: cancelling (press Ctrl+C again to exit at once)...");
+        Console.Error.WriteLine(_message);
         _cts.Cancel();
     }
 }

@@ -16,20 +16,22 @@ internal static class CliApp
             bool json = parse.Tokens.Any(t => t.Value == "--json");
             foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
             {
-                CliFailure failure = CliFailure.BadInput(error.Message);
+                CliFailure failure = CliFailure.BadInput(CliMessages.ParseError(error.Message));
                 if (json)
                 {
                     new JsonEvents(Console.Out).WriteFailure(failure);
                 }
 
-                await Console.Error.WriteLineAsync($"partupload: bad-input: {error.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"partupload: bad-input: {failure.Message}").ConfigureAwait(false);
             }
 
             await Console.Error.WriteLineAsync("Run 'partupload --help' for usage.").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
 
-        using var signals = new CancellationSignals();
+        using var signals = new CancellationSignals(parse.CommandResult.Command.Name == "emulator"
+            ? "partupload: stopping the emulator..."
+            : "partupload: cancelling (press Ctrl+C again to exit at once)...");
         var configuration = new InvocationConfiguration
         {
             // CancellationSignals handles Ctrl+C and SIGTERM: the upload needs time to cancel on the server.
@@ -47,8 +49,8 @@ internal static class CliApp
 
             Exit codes: 0 success, 1 other error, 2 bad input (no request sent), 3 authentication or authorization
             (credentials, 401, 403), 4 service or network error (after retries; 409 when the handle holds a blob),
-            5 cancelled (Ctrl+C, SIGTERM, 'partupload cancel'; the upload is cancelled on the server first),
-            6 'status' found no blob.
+            5 cancelled (Ctrl+C, SIGTERM, 'partupload cancel'; the message says whether the multipart upload was
+            cancelled on the server), 6 'status' found no blob, 130 a second Ctrl+C ended the process at once.
             """);
         root.Subcommands.Add(UploadCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());

@@ -18,9 +18,11 @@ internal static class ExitCodes
     /// <summary>The service or the network failed after retries, or refused the upload (for example 409: the handle already holds a blob).</summary>
     public const int ServiceError = 4;
 
-    /// <summary>Cancelled (Ctrl+C, SIGTERM or <c>partupload cancel</c>); a multipart upload was cancelled on the server first.</summary>
+    /// <summary>Cancelled (Ctrl+C, SIGTERM or <c>partupload cancel</c>); the message says whether a multipart upload was cancelled on the server.</summary>
     public const int Cancelled = 5;
 
     /// <summary><c>status</c> only: no blob exists under the handle.</summary>
     public const int NotFound = 6;
+
+    // 130 (128 + SIGINT) is not returned by the code: it is the shell's code for a process that a second Ctrl+C ended at once.
 }

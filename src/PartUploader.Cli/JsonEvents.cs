@@ -47,5 +47,15 @@ internal sealed class JsonEvents(TextWriter output)
         {
             w.WriteString("correlationId", failure.CorrelationId);
         }
+
+        if (failure.CancelledOnServer is bool cancelled)
+        {
+            w.WriteBoolean("cancelledOnServer", cancelled);
+        }
+
+        if (failure.UploadId is not null)
+        {
+            w.WriteString("uploadId", failure.UploadId);
+        }
     });
 }

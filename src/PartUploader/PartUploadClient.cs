@@ -228,6 +228,24 @@ public partial class PartUploadClient
         {
             throw new ArgumentException("JournalPath must be a file path.", nameof(options));
         }
+
+        // The journal is written after the upload starts: a directory that cannot hold it is found now, before any request.
+        string directory = Path.GetDirectoryName(Path.GetFullPath(options.JournalPath))!;
+        if (!Directory.Exists(directory))
+        {
+            throw new ArgumentException($"JournalPath names a directory that does not exist: '{directory}'.", nameof(options));
+        }
+
+        try
+        {
+            using (File.Create(Path.Combine(directory, $".{Path.GetFileName(options.JournalPath)}.{Guid.NewGuid():N}.probe"), 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"JournalPath's directory '{directory}' is not writable: {ex.Message}", nameof(options), ex);
+        }
     }
 
     /// <summary>Tells whether a blob exists under a data handle (HEAD).</summary>

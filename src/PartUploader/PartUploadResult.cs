@@ -39,6 +39,14 @@ public sealed class PartUploadResult
     /// <summary>Gets how many byte ranges were read back and verified after the upload.</summary>
     public required int VerifiedRanges { get; init; }
 
+    /// <summary>Gets how many parts an interrupted run had already stored when this call resumed it.</summary>
+    /// <value>0 unless the upload was resumed from a journal; those parts were not sent again.</value>
+    public int ResumedParts { get; init; }
+
+    /// <summary>Gets the bytes of the parts an interrupted run had already stored when this call resumed it.</summary>
+    /// <value>0 unless resumed; <see cref="Size"/> minus this value is what this call sent (retries not counted).</value>
+    public long ResumedBytes { get; init; }
+
     /// <summary>Gets how long the upload took.</summary>
     public required TimeSpan Elapsed { get; init; }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PartUploader.Cli.Control;
 using PartUploader.Cli.Reporting;
 
 namespace PartUploader.Cli.Commands;
@@ -6,178 +7,135 @@ namespace PartUploader.Cli.Commands;
 /// <summary><c>partupload upload &lt;file|-&gt; --catalog --layer [...]</c>.</summary>
 internal static class UploadCommand
 {
-    private const long MinPartSize = 5L * 1024 * 1024;
-    private const long MaxPartSize = 5L * 1024 * 1024 * 1024;
     private const long DefaultMaxBufferedBytes = 256L * 1024 * 1024;
 
     public static Command Create()
     {
         var common = new CommonOptions();
-        var source = new Argument<string>("file")
-        {
-            Description = "The file to upload, or '-' for standard input (then --handle is required).",
-        };
-        var handle = new Option<string?>("--handle")
-        {
-            Description = "The data handle (default: the file name).",
-            HelpName = "id",
-        };
-        var contentType = new Option<string?>("--content-type")
-        {
-            Description = "The content type; must match the layer's (default: application/octet-stream).",
-            HelpName = "type",
-        };
-        var partSize = new Option<string?>("--part-size")
-        {
-            Description = "The part size, 5MiB to 5GiB: 8MiB, 16MB, 67108864 (default: chosen from the size, at least 5 MiB).",
-            HelpName = "size",
-        };
-        var concurrency = new Option<int?>("--concurrency")
-        {
-            Description = "Parts in flight at once, 1 to 256 (default: 8). Memory is about (concurrency + 1) x part size.",
-            HelpName = "n",
-        };
-        var digest = new Option<string>("--digest")
-        {
-            Description = "The per-part integrity digest sent as X-HERE-Digest.",
-            DefaultValueFactory = _ => "crc32c",
-            HelpName = "crc32c|md5|sha1|sha256|none",
-        };
-        digest.AcceptOnlyFromAmong("crc32c", "md5", "sha1", "sha256", "none");
-
-        var resume = new Option<string?>("--resume")
-        {
-            Description = "A resume journal: written while the file uploads; if it already exists, the interrupted upload it records is continued (only missing parts are sent).",
-            HelpName = "journal",
-        };
-
+        var options = new UploadCommandOptions();
         var command = new Command(
             "upload",
-            "Upload a file or standard input as one blob (multipart for large data). Ctrl+C cancels the upload on the server, then exits with 5.")
-        {
-            source,
-        };
+            "Upload a file, a FIFO or standard input as one blob (multipart for large data). Ctrl+C or 'partupload cancel' cancels the upload on the server, then exits with 5.\n\n" +
+            "Examples:\n  partupload upload tiles.bin --catalog hrn:here:data::myorg:cat --layer tiles\n" +
+            "  tar c dir | partupload upload - --handle dir-2026-11 --catalog hrn:here:data::myorg:cat --layer archive\n" +
+            "  partupload upload big.tar --resume big.tar.journal --catalog hrn:here:data::myorg:cat --layer archive");
         common.AddTo(command);
-        command.Options.Add(handle);
-        command.Options.Add(contentType);
-        command.Options.Add(partSize);
-        command.Options.Add(concurrency);
-        command.Options.Add(digest);
-        command.Options.Add(resume);
+        options.AddTo(command);
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, common, options, cancellationToken));
+        return command;
+    }
 
-        command.SetAction(async (parse, cancellationToken) =>
+    private static async Task<int> RunAsync(ParseResult parse, CommonOptions common, UploadCommandOptions options, CancellationToken cancellationToken)
+    {
+        UploadReporter reporter = UploadReporter.Create(parse.GetValue(common.Json), Console.Out, Console.Error);
+        string path = parse.GetValue(options.Source)!;
+        string? problem = common.Validate(parse, out Uri? lookupUrl) ?? options.Validate(parse, path);
+        UploadSource? source = null;
+        if (problem is null)
         {
-            bool json = parse.GetValue(common.Json);
-            UploadReporter reporter = UploadReporter.Create(json, Console.Out, Console.Error);
+            problem = UploadSource.TryOpen(path, out source);
+        }
 
-            string path = parse.GetValue(source)!;
-            bool stdin = path == "-";
-            string? dataHandle = parse.GetValue(handle) ?? (stdin ? null : Path.GetFileName(path));
-            string? problem = common.Validate(parse, out Uri? lookupUrl);
-            long? partBytes = null;
-            if (problem is null && !stdin && !File.Exists(path))
-            {
-                problem = $"The file '{path}' does not exist.";
-            }
+        string? journal = parse.GetValue(options.Resume);
+        if (problem is null && journal is not null && source!.FilePath is null)
+        {
+            problem = "--resume needs a regular file: standard input or a FIFO cannot be verified or read again.";
+        }
 
-            if (problem is null && string.IsNullOrEmpty(dataHandle))
-            {
-                problem = "--handle is required when the source is standard input ('-').";
-            }
+        string? dataHandle = parse.GetValue(options.Handle) ?? (source?.Stream is not null && path == "-" ? null : Path.GetFileName(path));
+        if (problem is null && dataHandle is null)
+        {
+            problem = "--handle is required when the source is standard input ('-').";
+        }
 
-            if (problem is null && parse.GetValue(partSize) is string sizeText)
-            {
-                problem = !ByteSize.TryParse(sizeText, out long parsed)
-                    ? $"--part-size '{sizeText}' is not a size (for example 8MiB, 16MB or 67108864)."
-                    : parsed is < MinPartSize or > MaxPartSize ? $"--part-size must be within 5MiB and 5GiB (was {sizeText})." : null;
-                partBytes = parsed;
-            }
+        if (problem is not null)
+        {
+            source?.Dispose();
+            reporter.Failed(CliFailure.BadInput(problem));
+            return ExitCodes.BadInput;
+        }
 
-            string? journal = parse.GetValue(resume);
-            if (problem is null && journal is not null && stdin)
-            {
-                problem = "--resume needs a file source: standard input cannot be verified or read again.";
-            }
+        using (source)
+        {
+            return await UploadAsync(parse, common, options, reporter, source!, dataHandle!, journal, lookupUrl, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-            int? parallel = parse.GetValue(concurrency);
-            if (problem is null && parallel is < 1 or > 256)
-            {
-                problem = $"--concurrency must be within 1 and 256 (was {parallel}).";
-            }
-
-            if (problem is not null)
-            {
-                reporter.Failed(CliFailure.BadInput(problem));
-                return ExitCodes.BadInput;
-            }
-
-            DigestAlgorithm algorithm = parse.GetValue(digest) switch
-            {
-                "md5" => DigestAlgorithm.Md5,
-                "sha1" => DigestAlgorithm.Sha1,
-                "sha256" => DigestAlgorithm.Sha256,
-                "none" => DigestAlgorithm.None,
-                _ => DigestAlgorithm.Crc32C,
-            };
-
-            var info = new UploadInfo(
-                stdin ? "stdin" : path,
-                parse.GetValue(common.Catalog)!,
-                parse.GetValue(common.Layer)!,
-                dataHandle!,
-                stdin ? null : new FileInfo(path).Length,
-                Environment.ProcessId);
+    private static async Task<int> UploadAsync(
+        ParseResult parse, CommonOptions common, UploadCommandOptions options, UploadReporter reporter, UploadSource source, string dataHandle, string? journal, Uri? lookupUrl, CancellationToken cancellationToken)
+    {
+        var info = new UploadInfo(source.Display, parse.GetValue(common.Catalog)!, parse.GetValue(common.Layer)!, dataHandle, source.Length, Environment.ProcessId);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var hello = new ControlHello
+        {
+            Pid = info.ProcessId,
+            Command = "upload",
+            Source = source.FilePath is null ? source.Display : Path.GetFullPath(source.FilePath),
+            Catalog = info.CatalogHrn,
+            Layer = info.LayerId,
+            Handle = dataHandle,
+            Journal = journal is null ? null : Path.GetFullPath(journal),
+        };
+        UploadControlServer? control = UploadControlServer.TryStart(hello, () => cancel.Cancel(), Console.Error);
+        try
+        {
             try
             {
                 using HttpClient http = CommonOptions.CreateHttpClient();
-                PartUploadClient client = common.CreateClient(parse, http, lookupUrl, options =>
+                long? partBytes = options.PartBytes(parse);
+                int? parallel = parse.GetValue(options.Concurrency);
+                PartUploadClient client = common.CreateClient(parse, http, lookupUrl, o =>
                 {
-                    options.DigestAlgorithm = algorithm;
-                    options.PartSize = partBytes;
-                    options.MaxConcurrency = parallel ?? options.MaxConcurrency;
-                    long need = options.MaxConcurrency * (partBytes ?? MinPartSize);
-                    options.MaxBufferedBytes = Math.Max(DefaultMaxBufferedBytes, need);
+                    o.DigestAlgorithm = options.Digest(parse);
+                    o.PartSize = partBytes;
+                    o.MaxConcurrency = parallel ?? o.MaxConcurrency;
+                    o.MaxBufferedBytes = Math.Max(DefaultMaxBufferedBytes, o.MaxConcurrency * (partBytes ?? UploadCommandOptions.MinPartSize));
                 });
-                var uploadOptions = new PartUploadOptions
-                {
-                    LayerId = info.LayerId,
-                    DataHandle = info.DataHandle,
-                };
-                if (parse.GetValue(contentType) is string type)
+                var uploadOptions = new PartUploadOptions { LayerId = info.LayerId, DataHandle = info.DataHandle, JournalPath = journal };
+                if (parse.GetValue(options.ContentType) is string type)
                 {
                     uploadOptions.ContentType = type;
                 }
 
-                uploadOptions.JournalPath = journal;
-
                 PartUploadResult result = await reporter.RunAsync(info, async progress =>
                 {
                     uploadOptions.Progress = progress;
-                    if (stdin)
+                    if (source.Stream is not null)
                     {
-                        Stream input = new CancellableInputStream(Console.OpenStandardInput());
-                        await using (input.ConfigureAwait(false))
-                        {
-                            return await client.UploadAsync(input, uploadOptions, cancellationToken).ConfigureAwait(false);
-                        }
+                        return await client.UploadAsync(source.Stream, uploadOptions, cancel.Token).ConfigureAwait(false);
                     }
 
                     return journal is not null && File.Exists(journal)
-                        ? await client.ResumeAsync(path, uploadOptions, cancellationToken).ConfigureAwait(false)
-                        : await client.UploadAsync(path, uploadOptions, cancellationToken).ConfigureAwait(false);
+                        ? await client.ResumeAsync(source.FilePath!, uploadOptions, cancel.Token).ConfigureAwait(false)
+                        : await client.UploadAsync(source.FilePath!, uploadOptions, cancel.Token).ConfigureAwait(false);
                 }).ConfigureAwait(false);
                 reporter.Completed(info, result);
+                control?.Ended(new ControlEvent { Event = "ended", ExitCode = ExitCodes.Success, Message = "completed" });
                 return ExitCodes.Success;
             }
 #pragma warning disable CA1031 // Every failure becomes a documented exit code and a message.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                CliFailure failure = CliFailure.From(ex, cancellationToken.IsCancellationRequested);
+                CliFailure failure = CliFailure.From(ex, cancel.IsCancellationRequested);
                 reporter.Failed(failure);
+                control?.Ended(new ControlEvent
+                {
+                    Event = "ended",
+                    ExitCode = failure.ExitCode,
+                    CancelledOnServer = failure.CancelledOnServer,
+                    UploadId = failure.UploadId,
+                    Message = failure.Message,
+                });
                 return failure.ExitCode;
             }
-        });
-        return command;
+        }
+        finally
+        {
+            if (control is not null)
+            {
+                await control.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -54,7 +54,7 @@ internal sealed class JsonUploadReporter(JsonEvents events, TextWriter error) : 
         w.WriteString("handle", result.DataHandle);
         w.WriteNumber("size", result.Size);
         w.WriteBoolean("multipart", result.Multipart);
-        w.WriteNumber("partSize", result.PartSize);
+        w.WriteNumber("partSize", result.PartCount == 1 ? result.Size : result.PartSize);
         w.WriteNumber("parts", result.PartCount);
         w.WriteNumber("retries", result.Retries);
         w.WriteString("crc32c", result.Crc32C.ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
@@ -73,8 +73,10 @@ internal sealed class JsonUploadReporter(JsonEvents events, TextWriter error) : 
             w.WriteString("sha256", result.Sha256);
         }
 
+        w.WriteNumber("resumedParts", result.ResumedParts);
+        w.WriteNumber("resumedBytes", result.ResumedBytes);
         w.WriteNumber("elapsedSeconds", Math.Round(seconds, 3));
-        w.WriteNumber("megabytesPerSecond", Math.Round(result.Size / 1e6 / seconds, 2));
+        w.WriteNumber("megabytesPerSecond", Math.Round(ProgressMath.MegabytesPerSecond(result), 2));
     });
 
     public override void Failed(CliFailure failure)
@@ -125,10 +127,15 @@ internal sealed class JsonUploadReporter(JsonEvents events, TextWriter error) : 
         }
 
         w.WriteNumber("retries", value.Retries);
-        w.WriteNumber("megabytesPerSecond", Math.Round(_math.MegabytesPerSecond(value.BytesSent), 2));
+        w.WriteNumber("bytesResumed", value.BytesResumed);
+        w.WriteNumber("megabytesPerSecond", Math.Round(_math.MegabytesPerSecond(value), 2));
         if (_math.Eta(value) is TimeSpan eta)
         {
             w.WriteNumber("etaSeconds", Math.Round(eta.TotalSeconds, 1));
+        }
+        else
+        {
+            w.WriteNull("etaSeconds");
         }
     });
 

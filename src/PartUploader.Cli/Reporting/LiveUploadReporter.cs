@@ -37,7 +37,7 @@ internal sealed class LiveUploadReporter(TextWriter error) : UploadReporter
         double seconds = Math.Max(result.Elapsed.TotalSeconds, 0.001);
         AnsiConsole.MarkupLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"[green]Uploaded[/] {Markup.Escape(result.DataHandle)}: {result.Size:N0} bytes {PlainUploadReporter.Shape(result)}, {result.Retries} retries, {result.Size / 1e6 / seconds:F1} MB/s, {seconds:F1} s, CRC-32C {result.Crc32C:x8}"));
+            $"[green]Uploaded[/] {Markup.Escape(result.DataHandle)}: {result.Size:N0} bytes {ProgressMath.Shape(result)}, {result.Retries} retries, {ProgressMath.MegabytesPerSecond(result):F1} MB/s, {seconds:F1} s, CRC-32C {result.Crc32C:x8}{Markup.Escape(ProgressMath.Resumed(result))}"));
     }
 
     public override void Failed(CliFailure failure)
@@ -79,7 +79,7 @@ internal sealed class LiveUploadReporter(TextWriter error) : UploadReporter
             string retries = p.Retries > 0 ? $"[yellow]retries {p.Retries}[/]" : "retries 0";
             return new Markup(string.Create(
                 CultureInfo.InvariantCulture,
-                $"sent {ByteSize.Format(p.BytesSent)} | acked {ByteSize.Format(p.BytesAcknowledged)} | parts {parts} | {retries} | {math.MegabytesPerSecond(p.BytesSent):F1} MB/s | ETA {eta}"));
+                $"sent {ByteSize.Format(p.BytesSent)} | acked {ByteSize.Format(p.BytesAcknowledged)} | parts {parts} | {retries} | {math.MegabytesPerSecond(p):F1} MB/s | ETA {eta}"));
         }
     }
 }

@@ -13,7 +13,7 @@ internal sealed class PlainUploadReporter(TextWriter output, TextWriter error) :
 
     public override async Task<PartUploadResult> RunAsync(UploadInfo info, Func<IProgress<UploadProgress>, Task<PartUploadResult>> upload)
     {
-        string size = info.TotalBytes is long total ? $"{ByteSize.Format(total)} ({total.ToString(CultureInfo.InvariantCulture)} bytes)" : "unknown size (stdin)";
+        string size = info.TotalBytes is long total ? $"{ByteSize.Format(total)} ({total.ToString(CultureInfo.InvariantCulture)} bytes)" : "unknown size";
         Write($"upload: {info.Source} -> {info.CatalogHrn} layer {info.LayerId} handle {info.DataHandle}, {size} (pid {info.ProcessId.ToString(CultureInfo.InvariantCulture)})");
         var progress = new Progress(this);
         return await upload(progress).ConfigureAwait(false);
@@ -24,7 +24,7 @@ internal sealed class PlainUploadReporter(TextWriter output, TextWriter error) :
         double seconds = Math.Max(result.Elapsed.TotalSeconds, 0.001);
         Write(string.Create(
             CultureInfo.InvariantCulture,
-            $"uploaded: {result.DataHandle}, {result.Size} bytes {Shape(result)}, {result.Retries} retries, {result.Size / 1e6 / seconds:F1} MB/s, {seconds:F1} s, crc32c {result.Crc32C:x8}"));
+            $"uploaded: {result.DataHandle}, {result.Size} bytes {ProgressMath.Shape(result)}, {result.Retries} retries, {ProgressMath.MegabytesPerSecond(result):F1} MB/s, {seconds:F1} s, crc32c {result.Crc32C:x8}{ProgressMath.Resumed(result)}"));
         foreach ((string name, string? value) in new[] { ("md5", result.Md5), ("sha1", result.Sha1), ("sha256", result.Sha256) })
         {
             if (value is not null)
@@ -33,10 +33,6 @@ internal sealed class PlainUploadReporter(TextWriter output, TextWriter error) :
             }
         }
     }
-
-    internal static string Shape(PartUploadResult result) => result.Multipart
-        ? $"in {result.PartCount.ToString(CultureInfo.InvariantCulture)} part(s) of {ByteSize.Format(result.PartSize)}"
-        : "in a single request";
 
     public override void Failed(CliFailure failure)
     {
@@ -73,7 +69,7 @@ internal sealed class PlainUploadReporter(TextWriter output, TextWriter error) :
             TimeSpan? eta = _math.Eta(value);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"progress: sent {ByteSize.Format(value.BytesSent)}, acknowledged {ByteSize.Format(value.BytesAcknowledged)} ({percent}), parts {parts}, retries {value.Retries}, {_math.MegabytesPerSecond(value.BytesSent):F1} MB/s, eta {(eta is { } e ? e.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "?")}"));
+                $"progress: sent {ByteSize.Format(value.BytesSent)}, acknowledged {ByteSize.Format(value.BytesAcknowledged)} ({percent}), parts {parts}, retries {value.Retries}, {_math.MegabytesPerSecond(value):F1} MB/s, eta {(eta is { } e ? e.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "?")}"));
             output.Flush();
         }
     }

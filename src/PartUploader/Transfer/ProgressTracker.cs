@@ -10,6 +10,7 @@ internal sealed class ProgressTracker(IProgress<UploadProgress>? sink, TimeProvi
     private readonly object _gate = new();
     private long _sent;
     private long _acknowledged;
+    private long _resumed;
     private int _parts;
     private int _retries;
     private long? _totalBytes = totalBytes;
@@ -33,6 +34,14 @@ internal sealed class ProgressTracker(IProgress<UploadProgress>? sink, TimeProvi
         Interlocked.Add(ref _acknowledged, bytes);
         Interlocked.Increment(ref _parts);
         MaybeReport(force: true);
+    }
+
+    /// <summary>Counts a part an interrupted run had already stored (resume): sent, acknowledged and resumed.</summary>
+    public void AddResumed(long bytes)
+    {
+        Interlocked.Add(ref _resumed, bytes);
+        Interlocked.Add(ref _sent, bytes);
+        AddAcknowledged(bytes);
     }
 
     public void AddRetry()
@@ -93,7 +102,10 @@ internal sealed class ProgressTracker(IProgress<UploadProgress>? sink, TimeProvi
                 acknowledged = Math.Min(acknowledged, total);
             }
 
-            sink.Report(new UploadProgress(Math.Max(sent, acknowledged), acknowledged, _totalBytes, Volatile.Read(ref _parts), _totalParts, Volatile.Read(ref _retries)));
+            sink.Report(new UploadProgress(Math.Max(sent, acknowledged), acknowledged, _totalBytes, Volatile.Read(ref _parts), _totalParts, Volatile.Read(ref _retries))
+            {
+                BytesResumed = Interlocked.Read(ref _resumed),
+            });
         }
     }
 }

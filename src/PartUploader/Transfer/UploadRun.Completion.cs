@@ -162,6 +162,7 @@ internal sealed partial class UploadRun
         }
 
         Log.UploadFailed(_logger, original, UploadId, _request.DataHandle);
+        original.Data[PartUploadExceptionData.UploadId] = _upload.UploadId;
         using var timeout = new CancellationTokenSource(_options.CancelTimeout, _time);
         try
         {
@@ -170,13 +171,15 @@ internal sealed partial class UploadRun
                 await _protocol.CancelAsync(_endpoint, _upload, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
             }, timeout.Token).ConfigureAwait(false);
             Log.UploadCancelled(_logger, UploadId, _request.DataHandle);
+            original.Data[PartUploadExceptionData.CancelledOnServer] = true;
             return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Best effort: a failed cancel is logged and attached, never thrown over the original error.
             Log.CancelFailed(_logger, ex, UploadId, _request.DataHandle);
-            original.Data["PartUploader.CancelError"] = ex.Message;
+            original.Data[PartUploadExceptionData.CancelledOnServer] = false;
+            original.Data[PartUploadExceptionData.CancelError] = ex.Message;
             return false;
         }
     }

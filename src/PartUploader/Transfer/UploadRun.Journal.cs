@@ -44,8 +44,9 @@ internal sealed partial class UploadRun
             _table.Acknowledge(part, done.Number, done.ETag);
             part.Resumed = done.Retried;
             acknowledged.Add(done.Index);
-            _progress.AddSent(done.Length);
-            _progress.AddAcknowledged(done.Length);
+            _progress.AddResumed(done.Length);
+            _resumedParts++;
+            _resumedBytes += done.Length;
         }
     }
 

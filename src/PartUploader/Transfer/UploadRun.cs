@@ -35,6 +35,8 @@ internal sealed partial class UploadRun
     private MultipartUpload? _upload;
     private ExceptionDispatchInfo? _failure;
     private UploadJournal? _journal;
+    private int _resumedParts;
+    private long _resumedBytes;
 
     public UploadRun(
         BlobProtocol protocol,
@@ -278,8 +280,11 @@ internal sealed partial class UploadRun
             _progress.Close(report: false);
             if (callerToken.IsCancellationRequested && _failure.SourceException is not PartUploadException)
             {
-                // Cancellation stays an unwrapped OperationCanceledException of the caller's token, whatever a part in flight threw.
-                throw new OperationCanceledException(callerToken);
+                // Cancellation stays an unwrapped OperationCanceledException of the caller's token, whatever a part in flight threw;
+                // it carries what happened to the upload on the server.
+                var cancelled = new OperationCanceledException(callerToken);
+                PartUploadExceptionData.CopyTo(_failure.SourceException, cancelled);
+                throw cancelled;
             }
 
             _failure.Throw();
@@ -339,6 +344,8 @@ internal sealed partial class UploadRun
                 Sha256 = sha256,
                 VerifiedRanges = verified,
                 Elapsed = elapsed,
+                ResumedParts = _resumedParts,
+                ResumedBytes = _resumedBytes,
             };
         }
         catch (Exception ex) when (!committed)

@@ -1,0 +1,115 @@
+using System.CommandLine;
+
+namespace PartUploader.Cli.Commands;
+
+/// <summary>The options of <c>partupload upload</c> beyond the common ones, and their checks before any request.</summary>
+internal sealed class UploadCommandOptions
+{
+    public const long MinPartSize = 5L * 1024 * 1024;
+    private const long MaxPartSize = 5L * 1024 * 1024 * 1024;
+    private static readonly string[] s_digests = ["crc32c", "md5", "sha1", "sha256", "none"];
+
+    public Argument<string> Source { get; } = new("file")
+    {
+        Description = "The file to upload, or '-' for standard input (then --handle is required). A FIFO is read like standard input.",
+    };
+
+    public Option<string?> Handle { get; } = new("--handle") { Description = "The data handle (default: the file name).", HelpName = "id" };
+
+    public Option<string?> ContentType { get; } = new("--content-type")
+    {
+        Description = "The content type; must match the layer's (default: application/octet-stream).",
+        HelpName = "type",
+    };
+
+    public Option<string?> PartSize { get; } = new("--part-size")
+    {
+        Description = "The part size, 5MiB to 5GiB: 8MiB, 16MB, 67108864 (default: chosen from the size, at least 5 MiB).",
+        HelpName = "size",
+    };
+
+    public Option<int?> Concurrency { get; } = new("--concurrency")
+    {
+        Description = "Parts in flight at once, 1 to 256 (default: 8). Memory is about (concurrency + 1) x part size.",
+        HelpName = "n",
+    };
+
+    public Option<string> DigestName { get; } = new("--digest")
+    {
+        Description = "The per-part integrity digest sent as X-HERE-Digest (any letter case).",
+        DefaultValueFactory = _ => "crc32c",
+        HelpName = "crc32c|md5|sha1|sha256|none",
+    };
+
+    public Option<string?> Resume { get; } = new("--resume")
+    {
+        Description = "A resume journal: written while the file uploads; if it already exists, the interrupted upload it records is continued (only missing parts are sent).",
+        HelpName = "journal",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Source);
+        foreach (Option option in (Option[])[Handle, ContentType, PartSize, Concurrency, DigestName, Resume])
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>Checks what can be checked without a request or the source; returns a message for exit code 2, or null.</summary>
+    public string? Validate(ParseResult parse, string path)
+    {
+        if (parse.GetValue(Handle) is { Length: 0 })
+        {
+            return "--handle must not be empty.";
+        }
+
+        if (path.Length == 0)
+        {
+            return "The file argument must not be empty (use '-' for standard input).";
+        }
+
+        if (parse.GetValue(PartSize) is string sizeText)
+        {
+            if (!ByteSize.TryParse(sizeText, out long parsed))
+            {
+                return $"--part-size '{sizeText}' is not a size (for example 8MiB, 16MB or 67108864).";
+            }
+
+            if (parsed is < MinPartSize or > MaxPartSize)
+            {
+                return $"--part-size must be within 5MiB and 5GiB (was {sizeText}).";
+            }
+        }
+
+        if (parse.GetValue(Concurrency) is int parallel && parallel is < 1 or > 256)
+        {
+            return $"--concurrency must be within 1 and 256 (was {parallel}).";
+        }
+
+        string digest = parse.GetValue(DigestName)!;
+        if (!s_digests.Contains(digest.ToLowerInvariant()))
+        {
+            return $"--digest must be one of {string.Join(", ", s_digests)} (was '{digest}').";
+        }
+
+        if (parse.GetValue(Resume) is { Length: 0 })
+        {
+            return "--resume needs a journal file path.";
+        }
+
+        return null;
+    }
+
+    public long? PartBytes(ParseResult parse) =>
+        parse.GetValue(PartSize) is string text && ByteSize.TryParse(text, out long bytes) ? bytes : null;
+
+    public DigestAlgorithm Digest(ParseResult parse) => parse.GetValue(DigestName)!.ToLowerInvariant() switch
+    {
+        "md5" => DigestAlgorithm.Md5,
+        "sha1" => DigestAlgorithm.Sha1,
+        "sha256" => DigestAlgorithm.Sha256,
+        "none" => DigestAlgorithm.None,
+        _ => DigestAlgorithm.Crc32C,
+    };
+}
