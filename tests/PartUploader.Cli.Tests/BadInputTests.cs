@@ -88,7 +88,7 @@ public sealed class BadInputTests(CliEmulatorFixture fixture) : IClassFixture<Cl
         CliResult result = await CliRunner.RunAsync(["--help"]);
 
         result.ExitCode.ShouldBe(0, result.ToString());
-        foreach (string expected in new[] { "upload <file>", "status", "cancel", "emulator", "2 bad input", "5 cancelled" })
+        foreach (string expected in new[] { "upload <file>", "status", "cancel", "emulator", "2 bad input", "5 cancelled", "130 a second Ctrl+C" })
         {
             result.StdOut.ShouldContain(expected);
         }

@@ -21,6 +21,9 @@ public static class CliRunner
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "PartUploaderCliPath").Value!;
 
+    /// <summary>Where the CLI processes of this test run keep their control sockets (never the user's own directory).</summary>
+    public static string RuntimeDirectory { get; } = Directory.CreateTempSubdirectory("partuploader-cli-run-").FullName;
+
     public static Process Start(IEnumerable<string> args, bool redirectInput = false)
     {
         File.Exists(CliPath).ShouldBeTrue($"the CLI is built at {CliPath}");
@@ -41,6 +44,7 @@ public static class CliRunner
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["NO_COLOR"] = "1";
+        info.Environment["PARTUPLOAD_RUNTIME_DIR"] = RuntimeDirectory;
         return Process.Start(info)!;
     }
 
@@ -68,6 +72,9 @@ public static class CliRunner
 
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>The command line that runs the CLI (the dotnet host and the CLI's path), for shells.</summary>
+    public static string CommandLine => $"'{DotnetHost()}' '{CliPath}'";
 
     private static string DotnetHost()
     {

@@ -29,10 +29,19 @@ public sealed class ResumeCommandTests(CliEmulatorFixture fixture) : IClassFixtu
         await InterruptAfterTwoPartsAsync(path, handle, journal);
         File.Exists(journal).ShouldBeTrue("the interrupted upload left its journal");
 
-        CliResult result = await CliRunner.RunAsync(["upload", path, .. fixture.Target(), "--handle", handle, "--part-size", "16MiB", "--concurrency", "1", "--resume", journal]);
+        CliResult result = await CliRunner.RunAsync(["upload", path, .. fixture.Target(), "--handle", handle, "--part-size", "16MiB", "--concurrency", "1", "--resume", journal, "--json"]);
 
         result.ExitCode.ShouldBe(0, result.ToString());
         fixture.ReadBlob(handle).ShouldBe(await File.ReadAllBytesAsync(path));
+        System.Text.Json.JsonElement completed = System.Text.Json.JsonDocument.Parse(result.Lines[^1]).RootElement;
+        completed.GetProperty("event").GetString().ShouldBe("completed");
+        completed.GetProperty("resumedParts").GetInt32().ShouldBe(2);
+        completed.GetProperty("resumedBytes").GetInt64().ShouldBe(2 * 16 * MiB);
+
+        // The rate counts this run's bytes only: the two parts it sent, over its own time.
+        double seconds = completed.GetProperty("elapsedSeconds").GetDouble();
+        double thisRun = 2 * 16 * MiB / 1e6 / seconds;
+        completed.GetProperty("megabytesPerSecond").GetDouble().ShouldBeLessThan((thisRun * 1.05) + 0.05);
         UploadRecord upload = fixture.Emulator.Uploads.Single(u => u.DataHandle == handle);
         upload.State.ShouldBe(UploadState.Completed);
         upload.PartNumbersReceived.Count(n => n > 4).ShouldBe(2, "only the two parts not acknowledged are sent on resume");

@@ -19,7 +19,7 @@ public sealed class UploadCommandTests(CliEmulatorFixture fixture) : IClassFixtu
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Lines[0].ShouldStartWith($"upload: {path} -> {fixture.Emulator.DefaultCatalogHrn} layer {fixture.Emulator.DefaultLayerId} handle {handle}");
         result.Lines.ShouldContain(l => l.StartsWith("progress: ", StringComparison.Ordinal) && l.Contains("(100.0 %), parts 4/4", StringComparison.Ordinal));
-        result.Lines[^1].ShouldStartWith($"uploaded: {handle}, {48 * MiB + 3} bytes in 4 part(s) of 16.0 MiB, 0 retries");
+        result.Lines[^1].ShouldStartWith($"uploaded: {handle}, {48 * MiB + 3} bytes in 4 parts of 16.0 MiB, 0 retries");
         result.StdErr.ShouldBeEmpty();
         fixture.ReadBlob(handle).ShouldBe(await File.ReadAllBytesAsync(path));
     }
@@ -65,7 +65,7 @@ public sealed class UploadCommandTests(CliEmulatorFixture fixture) : IClassFixtu
         CliResult result = await CliRunner.RunAsync(["upload", "-", .. fixture.Target(), "--handle", handle], stdin: data);
 
         result.ExitCode.ShouldBe(0, result.ToString());
-        result.Lines[0].ShouldContain("unknown size (stdin)");
+        result.Lines[0].ShouldContain("unknown size");
         fixture.ReadBlob(handle).ShouldBe(data);
     }
 
