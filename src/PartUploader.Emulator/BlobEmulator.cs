@@ -162,8 +162,9 @@ public sealed class BlobEmulator : IAsyncDisposable
     public Uri GetBlobBaseUrl(string? catalogHrn = null) => new(ServiceUrl, "blobstore/v1/catalogs/" + (catalogHrn ?? DefaultCatalogHrn));
 
     /// <summary>Writes a HERE <c>credentials.properties</c> file for this emulator.</summary>
-    /// <param name="path">The file path; its directory is created when missing.</param>
+    /// <param name="path">The file path; its directory is created when missing. An existing file is replaced.</param>
     /// <returns>The full path of the file written.</returns>
+    /// <remarks>The file holds the access key secret: on Unix it is readable and writable by its owner only (mode 0600).</remarks>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     public string WriteCredentialsFile(string path)
     {
@@ -176,8 +177,45 @@ public sealed class BlobEmulator : IAsyncDisposable
             .Append("here.access.key.id = ").Append(Credentials.AccessKeyId).Append('\n')
             .Append("here.access.key.secret = ").Append(Credentials.AccessKeySecret).Append('\n')
             .Append("here.token.endpoint.url = ").Append(Credentials.TokenEndpointUrl).Append('\n');
-        File.WriteAllText(fullPath, text.ToString());
+        WriteOwnerOnly(fullPath, Encoding.UTF8.GetBytes(text.ToString()));
         return fullPath;
+    }
+
+    /// <summary>
+    /// Writes a file only its owner can read (mode 0600 on Unix): the bytes go to a new file created with that mode
+    /// in the same directory, which then replaces the target, so an existing file (whatever its mode, and whoever
+    /// has it open) never holds the secret.
+    /// </summary>
+    private static void WriteOwnerOnly(string fullPath, byte[] content)
+    {
+        string temp = Path.Combine(Path.GetDirectoryName(fullPath)!, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using (var stream = new FileStream(temp, options))
+            {
+                if (!OperatingSystem.IsWindows())
+                {
+                    // The umask can only remove bits; set the mode explicitly anyway before the secret is written.
+                    File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
     }
 
     /// <summary>Issues a valid bearer token without the OAuth exchange (for tests).</summary>

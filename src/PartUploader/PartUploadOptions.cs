@@ -3,10 +3,10 @@ namespace PartUploader;
 /// <summary>What to upload where: the per-call options of <see cref="PartUploadClient.UploadAsync(Stream, PartUploadOptions, CancellationToken)"/>.</summary>
 public sealed class PartUploadOptions
 {
-    /// <summary>Gets or sets the layer to upload into.</summary>
+    /// <summary>Gets or sets the layer to upload into: URI-unreserved characters <c>[0-9A-Za-z._~-]</c>, not made of dots only.</summary>
     public required string LayerId { get; set; }
 
-    /// <summary>Gets or sets the data handle of the new blob: <c>[0-9A-Za-z.-]</c>, unique in the layer and never reusable.</summary>
+    /// <summary>Gets or sets the data handle of the new blob: <c>[0-9A-Za-z.-]</c>, not made of dots only (<c>.</c>, <c>..</c>), unique in the layer and never reusable.</summary>
     public required string DataHandle { get; set; }
 
     /// <summary>Gets or sets the content type; it must equal the layer's.</summary>

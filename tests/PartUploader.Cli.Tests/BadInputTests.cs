@@ -61,12 +61,13 @@ public sealed class BadInputTests(CliEmulatorFixture fixture) : IClassFixture<Cl
     {
         string path = fixture.WriteFile("nocreds.bin", 10);
         List<string> args = ["upload", path, .. fixture.Target(), "--handle", "nocreds"];
-        Apply(args, ["--credentials", Path.Combine(fixture.WorkDirectory, "missing.properties")]);
+        string missing = Path.Combine(fixture.WorkDirectory, "missing.properties");
+        Apply(args, ["--credentials", missing]);
 
         CliResult result = await CliRunner.RunAsync(args);
 
         result.ExitCode.ShouldBe(3, result.ToString());
-        result.StdErr.ShouldContain("partupload: auth: The credentials file 'missing.properties' was not found.");
+        result.StdErr.ShouldContain($"partupload: auth: The credentials file '{missing}' was not found.");
         fixture.Emulator.Journal.Entries.ShouldBeEmpty();
     }
 

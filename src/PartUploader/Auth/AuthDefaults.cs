@@ -40,6 +40,9 @@ internal static class AuthErrorCodes
     /// <summary>The credentials file does not exist.</summary>
     public const string CredentialsFileNotFound = "CredentialsFileNotFound";
 
+    /// <summary>The credentials file is a directory or cannot be read (permissions, I/O error).</summary>
+    public const string CredentialsFileUnreadable = "CredentialsFileUnreadable";
+
     /// <summary>The token endpoint could not be reached.</summary>
     public const string TokenEndpointUnreachable = "TokenEndpointUnreachable";
 

@@ -80,25 +80,31 @@ public sealed class HereCredentials
     /// tolerated, lines starting with <c>#</c> or <c>!</c> are comments, and unknown keys are ignored.
     /// </remarks>
     /// <exception cref="PartUploadAuthenticationException">
-    /// The file does not exist (<c>ErrorCode</c> <c>CredentialsFileNotFound</c>), or the access key id or secret
-    /// is missing or empty (<c>ErrorCode</c> <c>MissingCredential</c>; the message names the key, never a value).
+    /// The file does not exist (<c>ErrorCode</c> <c>CredentialsFileNotFound</c>), is a directory or cannot be read
+    /// (<c>ErrorCode</c> <c>CredentialsFileUnreadable</c>; the I/O error is the inner exception), or the access key id
+    /// or secret is missing or empty (<c>ErrorCode</c> <c>MissingCredential</c>; the message names the key, never a value).
+    /// The message names the full path of the file it looked at.
     /// </exception>
     public static HereCredentials FromFile(string? path = null)
     {
         path ??= Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".here", "credentials.properties");
-        string source = $"the credentials file '{Path.GetFileName(path)}'";
+        string fullPath = Path.GetFullPath(path);
+        string source = $"the credentials file '{fullPath}'";
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = File.ReadAllText(fullPath);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new PartUploadAuthenticationException($"The credentials file '{Path.GetFileName(path)}' was not found.", ex)
-            {
-                ErrorCode = AuthErrorCodes.CredentialsFileNotFound,
-                Operation = AuthOperations.Credentials,
-            };
+            throw FileError($"The credentials file '{fullPath}' was not found.", AuthErrorCodes.CredentialsFileNotFound, ex);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            string why = Directory.Exists(fullPath)
+                ? $"The credentials file '{fullPath}' is a directory, not a file."
+                : $"The credentials file '{fullPath}' could not be read: {ex.Message}";
+            throw FileError(why, AuthErrorCodes.CredentialsFileUnreadable, ex);
         }
 
         Dictionary<string, string> values = CredentialsPropertiesParser.Parse(text);
@@ -165,6 +171,13 @@ public sealed class HereCredentials
             };
         }
     }
+
+    private static PartUploadAuthenticationException FileError(string message, string code, Exception inner) =>
+        new(message, inner)
+        {
+            ErrorCode = code,
+            Operation = AuthOperations.Credentials,
+        };
 
     private static string Required(Func<string, string?> read, string key, string source)
     {

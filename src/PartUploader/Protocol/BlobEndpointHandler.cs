@@ -52,11 +52,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
             && response.RequestMessage?.RequestUri is Uri answeredBy && !IsSameOrigin(answeredBy, endpoint.BaseUrl))
         {
             response.Dispose();
-            throw new PartUploadException("The request was redirected to another host than the blob base URL; its answer was not used.")
-            {
-                ErrorCode = "UntrustedHost",
-                Operation = "Redirect",
-            };
+            throw Refused("The request was redirected to another host than the blob base URL; its answer was not used", "Redirect", "UntrustedHost");
         }
 
         return await FollowRedirectsAsync(request, response, endpoint, token, cancellationToken).ConfigureAwait(false);
@@ -77,7 +73,48 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
 
         string relative = placeholder.IsAbsoluteUri ? placeholder.AbsolutePath : placeholder.OriginalString;
         string basePath = endpoint.BaseUrl.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/');
-        return new Uri(basePath + relative + query, UriKind.Absolute);
+        var target = new Uri(basePath + relative + query, UriKind.Absolute);
+        EnsureRouteShape(target, endpoint.BaseUrl, request.Method);
+        return target;
+    }
+
+    /// <summary>
+    /// Refuses a route whose path after the base path is not exactly <c>layers/{layerId}/data/{dataHandle}</c>
+    /// (plus <c>/multiparts</c> for the start call, the only route POST): an identifier that is a dot segment
+    /// (removed by URI normalization), empty, or holds an escaped <c>/</c> or <c>\</c> would otherwise address
+    /// another resource of the same host with the bearer token. The upload validation refuses such
+    /// identifiers first; this check holds even if it were bypassed.
+    /// </summary>
+    internal static void EnsureRouteShape(Uri target, Uri baseUrl, HttpMethod method)
+    {
+        string basePath = baseUrl.AbsolutePath.TrimEnd('/') + "/";
+        string path = target.AbsolutePath;
+        bool ok = path.StartsWith(basePath, StringComparison.Ordinal);
+        if (ok)
+        {
+            string[] segments = path[basePath.Length..].Split('/');
+            bool start = method == HttpMethod.Post;
+            ok = segments.Length == (start ? 5 : 4)
+                && segments[0] == "layers" && IsIdentifierSegment(segments[1])
+                && segments[2] == "data" && IsIdentifierSegment(segments[3])
+                && (!start || segments[4] == "multiparts");
+        }
+
+        if (!ok)
+        {
+            throw Refused(
+                "The request path does not have the route's structure (an identifier is empty, a dot segment, or holds an escaped '/' or '\\'); it was not sent",
+                "BuildRequest",
+                "InvalidPath");
+        }
+    }
+
+    private static bool IsIdentifierSegment(string segment)
+    {
+        string unescaped = Uri.UnescapeDataString(segment);
+        return unescaped.Length > 0
+            && !Internal.Validation.UploadValidation.IsDotsOnly(unescaped)
+            && unescaped.AsSpan().IndexOfAny('/', '\\') < 0;
     }
 
     /// <summary>Resolves an href as the service gave it: absolute as is, host-relative against the base URL's origin.</summary>
@@ -93,11 +130,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
             return new Uri(baseUrl.GetLeftPart(UriPartial.Authority) + href, UriKind.Absolute);
         }
 
-        throw new PartUploadException("The service returned a link that is neither absolute nor host-relative.")
-        {
-            ErrorCode = "InvalidLink",
-            Operation = "ResolveLink",
-        };
+        throw Refused("The service returned a link that is neither absolute nor host-relative", "ResolveLink", "InvalidLink");
     }
 
     private static Uri AppendQuery(Uri href, string query)
@@ -118,13 +151,17 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
     {
         if (!IsSameOrigin(target, baseUrl))
         {
-            throw new PartUploadException("The service pointed a request at another host than the blob base URL; it was not sent, so the access token stays on the trusted host.")
-            {
-                ErrorCode = "UntrustedHost",
-                Operation = "ResolveLink",
-            };
+            throw Refused("The service pointed a request at another host than the blob base URL; it was not sent, so the access token stays on the trusted host", "ResolveLink", "UntrustedHost");
         }
     }
+
+    /// <summary>A request this handler refuses to send or an answer it refuses to use: message and properties from the same facts.</summary>
+    private static PartUploadException Refused(string summary, string operation, string code) =>
+        new(PartUploadException.FormatMessage(summary, operation, 0, code))
+        {
+            ErrorCode = code,
+            Operation = operation,
+        };
 
     internal static bool IsSameOrigin(Uri a, Uri b) =>
         string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)

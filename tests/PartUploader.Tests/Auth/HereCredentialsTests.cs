@@ -91,6 +91,111 @@ public sealed class HereCredentialsTests : IDisposable
         ex.Message.ShouldContain("absent.properties");
     }
 
+    [Fact]
+    public void FromFile_FileDoesNotExist_MessageNamesFullPathWithIoErrorInside()
+    {
+        string path = Path.Combine(_directory, "absent.properties");
+
+        var ex = Should.Throw<PartUploadAuthenticationException>(() => HereCredentials.FromFile(path));
+
+        ex.Message.ShouldBe($"The credentials file '{Path.GetFullPath(path)}' was not found.");
+        ex.InnerException.ShouldBeOfType<FileNotFoundException>();
+        ex.Operation.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void FromFile_DirectoryOfFileDoesNotExist_ThrowsFileNotFoundCodeNamingFullPath()
+    {
+        string path = Path.Combine(_directory, "no-such-dir", "credentials.properties");
+
+        var ex = Should.Throw<PartUploadAuthenticationException>(() => HereCredentials.FromFile(path));
+
+        ex.ErrorCode.ShouldBe("CredentialsFileNotFound");
+        ex.Message.ShouldContain(Path.GetFullPath(path));
+        ex.InnerException.ShouldBeOfType<DirectoryNotFoundException>();
+    }
+
+    [Fact]
+    public void FromFile_RelativePath_MessageNamesTheFullPathLookedAt()
+    {
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(_directory, "rel.properties"));
+
+        var ex = Should.Throw<PartUploadAuthenticationException>(() => HereCredentials.FromFile(relative));
+
+        ex.Message.ShouldContain($"'{Path.Combine(_directory, "rel.properties")}'");
+    }
+
+    [Fact]
+    public void FromFile_PathIsADirectory_ThrowsAuthenticationErrorNamingFullPath()
+    {
+        string directory = Path.Combine(_directory, "creds-dir");
+        Directory.CreateDirectory(directory);
+
+        var ex = Should.Throw<PartUploadAuthenticationException>(() => HereCredentials.FromFile(directory));
+
+        ex.ErrorCode.ShouldBe("CredentialsFileUnreadable");
+        ex.Message.ShouldBe($"The credentials file '{directory}' is a directory, not a file.");
+        ex.InnerException.ShouldNotBeNull();
+        (ex.InnerException is UnauthorizedAccessException or IOException).ShouldBeTrue(ex.InnerException.GetType().Name);
+    }
+
+    [Fact]
+    public void FromFile_UnreadableFile_ThrowsAuthenticationErrorWithoutTheSecret()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // The mode bits below are Unix only.
+        }
+
+        string path = WriteFile($"here.access.key.id = id\nhere.access.key.secret = {Secret}\n");
+        File.SetUnixFileMode(path, UnixFileMode.None);
+        try
+        {
+            if (CanOpen(path))
+            {
+                return; // A privileged user (root) reads any file: there is nothing to refuse.
+            }
+
+            var ex = Should.Throw<PartUploadAuthenticationException>(() => HereCredentials.FromFile(path));
+
+            ex.ErrorCode.ShouldBe("CredentialsFileUnreadable");
+            ex.Message.ShouldStartWith($"The credentials file '{path}' could not be read: ");
+            ex.InnerException.ShouldBeOfType<UnauthorizedAccessException>();
+            ex.ToString().ShouldNotContain(Secret);
+        }
+        finally
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    [Fact]
+    public void FromFile_FileLockedByAnotherHandle_ThrowsAuthenticationErrorWithIoErrorInside()
+    {
+        string path = WriteFile($"here.access.key.id = id\nhere.access.key.secret = {Secret}\n");
+        using var holder = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        var ex = Should.Throw<PartUploadAuthenticationException>(() => HereCredentials.FromFile(path));
+
+        ex.ErrorCode.ShouldBe("CredentialsFileUnreadable");
+        ex.Message.ShouldStartWith($"The credentials file '{path}' could not be read: ");
+        ex.InnerException.ShouldBeAssignableTo<IOException>();
+        ex.ToString().ShouldNotContain(Secret);
+    }
+
+    private static bool CanOpen(string path)
+    {
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     [Theory]
     [InlineData("not a url")]
     [InlineData("ftp://account.example.test/oauth2/token")]

@@ -103,4 +103,77 @@ public class UploadValidationTests
     {
         Should.Throw<ArgumentException>(() => UploadValidation.Validate(Options(encoding: encoding), 600)).Message.ShouldContain("ContentEncoding");
     }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("...")]
+    [InlineData("....")]
+    public void ValidateDataHandle_DotsOnly_ThrowsNamingDataHandle(string handle)
+    {
+        var ex = Should.Throw<ArgumentException>(() => UploadValidation.ValidateDataHandle(handle, 600, "dataHandle"));
+
+        ex.Message.ShouldStartWith("DataHandle must not be '.' or '..' (nor consist of dots only): the service would read it as a path segment.");
+        ex.ParamName.ShouldBe("dataHandle");
+    }
+
+    [Theory]
+    [InlineData(".a")]
+    [InlineData("a..b")]
+    [InlineData("..a")]
+    [InlineData("a.")]
+    [InlineData("-")]
+    public void ValidateDataHandle_DotsWithOtherCharacters_DoesNotThrow(string handle)
+    {
+        Should.NotThrow(() => UploadValidation.ValidateDataHandle(handle, 600, "dataHandle"));
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("...")]
+    public void ValidateLayerId_DotsOnly_ThrowsNamingLayerId(string layer)
+    {
+        var ex = Should.Throw<ArgumentException>(() => UploadValidation.ValidateLayerId(layer, "layerId"));
+
+        ex.Message.ShouldStartWith("LayerId must not be '.' or '..' (nor consist of dots only): the service would read it as a path segment.");
+        ex.ParamName.ShouldBe("layerId");
+        Should.Throw<ArgumentException>(() => UploadValidation.Validate(Options(layer: layer), 600)).ParamName.ShouldBe("options");
+    }
+
+    [Theory]
+    [InlineData("a%2Fb", 1)]
+    [InlineData("%2e%2e", 0)]
+    [InlineData("a\\b", 1)]
+    [InlineData("a;b", 1)]
+    [InlineData("a:b", 1)]
+    [InlineData("la\u00ffer", 2)]
+    [InlineData("a\tb", 1)]
+    public void ValidateLayerId_CharacterThatCouldChangeThePath_ThrowsNamingPosition(string layer, int position)
+    {
+        var ex = Should.Throw<ArgumentException>(() => UploadValidation.ValidateLayerId(layer, "layerId"));
+
+        ex.Message.ShouldContain($"LayerId has a character that is not allowed at position {position}");
+    }
+
+    [Theory]
+    [InlineData("versioned")]
+    [InlineData("my-layer_2.v1~x")]
+    [InlineData("..a")]
+    [InlineData("UPPER")]
+    public void ValidateLayerId_UnreservedCharacters_DoesNotThrow(string layer)
+    {
+        Should.NotThrow(() => UploadValidation.ValidateLayerId(layer, "layerId"));
+    }
+
+    [Theory]
+    [InlineData("", false)]
+    [InlineData(".", true)]
+    [InlineData("..", true)]
+    [InlineData("...", true)]
+    [InlineData(".a.", false)]
+    public void IsDotsOnly_OnlyForNonEmptyRunsOfDots(string segment, bool expected)
+    {
+        UploadValidation.IsDotsOnly(segment).ShouldBe(expected);
+    }
 }
