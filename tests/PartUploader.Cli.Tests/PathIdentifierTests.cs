@@ -28,7 +28,8 @@ public sealed class PathIdentifierTests(CliEmulatorFixture fixture) : IClassFixt
         string because = $"{command} --handle {handle}\n{result}";
         result.ExitCode.ShouldBe(2, because);
         result.StdErr.ShouldContain("partupload: bad-input:", customMessage: because);
-        result.StdErr.ShouldContain("DataHandle must not be '.' or '..'", customMessage: because);
+        result.StdErr.ShouldContain("--handle must not be '.' or '..'", customMessage: because);
+        result.StdErr.ShouldNotContain("(Parameter", customMessage: because);
         fixture.Emulator.Journal.Entries.Skip(before).Select(e => $"{e.Method} {e.Path}").ShouldBeEmpty(because);
     }
 
@@ -45,7 +46,7 @@ public sealed class PathIdentifierTests(CliEmulatorFixture fixture) : IClassFixt
         CliResult result = await CliRunner.RunAsync(args);
 
         result.ExitCode.ShouldBe(2, result.ToString());
-        result.StdErr.ShouldContain("LayerId must not be '.' or '..'", customMessage: result.ToString());
+        result.StdErr.ShouldContain("--layer must not be '.' or '..'", customMessage: result.ToString());
         fixture.Emulator.Journal.Entries.Skip(before).ShouldBeEmpty(result.ToString());
     }
 }
