@@ -129,6 +129,10 @@ public sealed class BlobEmulatorOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public long? BandwidthBytesPerSecondPerConnection { get; set; }
 
+    /// <summary>Gets or sets whether a request body sent with chunked transfer encoding (no <c>Content-Length</c>) is answered 411 Length Required, as some gateways in front of the service do.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool RequireContentLength { get; set; } = true;
+
     /// <summary>Gets or sets a latency added before each request is handled (WAN simulation), or <see langword="null"/> for none.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public TimeSpan? Latency { get; set; }

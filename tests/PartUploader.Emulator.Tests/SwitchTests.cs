@@ -415,6 +415,24 @@ public sealed class SwitchTests
         ex.Message.ShouldContain("ContentTypeMismatchStatus");
     }
 
+    [Theory]
+    [InlineData(true, HttpStatusCode.LengthRequired)]
+    [InlineData(false, HttpStatusCode.OK)]
+    public async Task RequireContentLength_ChunkedJsonBody_AnswersPerSwitch(bool required, HttpStatusCode expected)
+    {
+        await using BlobEmulator sut = await StartAsync(o => o.RequireContentLength = required);
+        using BlobApi api = new(sut);
+        var content = new StreamContent(new MemoryStream("{\"contentType\":\"application/octet-stream\"}"u8.ToArray()));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using HttpRequestMessage request = api.Request(HttpMethod.Post, api.BlobUrl(BlobApi.NewHandle()) + "/multiparts", content);
+        request.Headers.TransferEncodingChunked = true;
+
+        using HttpResponseMessage response = await api.Http.SendAsync(request);
+
+        response.StatusCode.ShouldBe(expected, await response.Content.ReadAsStringAsync());
+        sut.Journal.Entries[^1].ContentLength.ShouldBeNull("the request was sent chunked");
+    }
+
     private static Task<BlobEmulator> StartAsync(Action<BlobEmulatorOptions> configure, bool keepMinimum = false)
     {
         BlobEmulatorOptions options = new() { ProcessingDelay = TimeSpan.Zero };

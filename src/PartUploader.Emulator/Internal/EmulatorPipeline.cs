@@ -50,6 +50,13 @@ internal sealed class EmulatorPipeline
                 await Task.Delay(latency, options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
             }
 
+            if (options.RequireContentLength && context.Request.ContentLength is null && context.Request.Headers.TransferEncoding.Count > 0)
+            {
+                // A gateway's rule: a body must declare its length; chunked transfer encoding is refused before anything else.
+                await ErrorWriter.WriteBlobAsync(context, options.ErrorBodyFormat, 411, "E_LENGTH_REQUIRED", "The request body has no Content-Length (chunked transfer encoding is not accepted).").ConfigureAwait(false);
+                return;
+            }
+
             if (metadata?.Operation == EmulatorOperation.UploadPart
                 && context.Request.Query["partNumber"] is { Count: 1 } numbers
                 && EmulatorService.TryParsePartNumber(numbers[0] ?? string.Empty, out int number))

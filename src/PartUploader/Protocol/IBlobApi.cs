@@ -11,7 +11,8 @@ namespace PartUploader.Internal.Protocol;
 /// known to Refit: every request carries a <see cref="BlobEndpoint"/> (and, for link operations, a
 /// <see cref="BlobLinkTarget"/>) as a request property, and <see cref="BlobEndpointHandler"/> turns
 /// the placeholder URL Refit builds into the real one, used verbatim. Every method returns an
-/// <see cref="IApiResponse"/> so that <see cref="BlobProtocol"/> maps errors itself.
+/// <see cref="IApiResponse"/> so that <see cref="BlobProtocol"/> maps errors itself. JSON bodies are buffered so
+/// that they carry a <c>Content-Length</c>: some gateways answer 411 to a chunked body.
 /// </remarks>
 internal interface IBlobApi
 {
@@ -19,7 +20,7 @@ internal interface IBlobApi
     Task<IApiResponse<StartMultipartResponse>> StartMultipartUploadAsync(
         string layerId,
         string dataHandle,
-        [Body] StartMultipartRequest body,
+        [Body(buffered: true)] StartMultipartRequest body,
         [Query] string? billingTag,
         [Property(RequestProperties.Endpoint)] BlobEndpoint endpoint,
         CancellationToken cancellationToken);
@@ -37,7 +38,7 @@ internal interface IBlobApi
     [Put("/" + RequestProperties.LinkPlaceholder + "/complete")]
     Task<IApiResponse> CompleteMultipartUploadAsync(
         [Property(RequestProperties.Link)] BlobLinkTarget link,
-        [Body] CompleteMultipartRequest body,
+        [Body(buffered: true)] CompleteMultipartRequest body,
         [Query] string? billingTag,
         [Property(RequestProperties.Endpoint)] BlobEndpoint endpoint,
         CancellationToken cancellationToken);
