@@ -22,11 +22,11 @@ public sealed class CancelAndEmulatorTests(SlowEmulatorFixture fixture) : IClass
         using Process upload = CliRunner.Start(["upload", path, .. fixture.Target(), "--handle", handle, "--part-size", "5MiB", "--concurrency", "1", "--json"]);
         Task<string> stderr = upload.StandardError.ReadToEndAsync();
 
-        // Wait until the upload is under way (a part is being sent), then cancel it from another process.
+        // Wait until the upload is under way (the CLI reports part bytes sent), then cancel it from another process.
         string started = (await upload.StandardOutput.ReadLineAsync())!;
         int pid = JsonDocument.Parse(started).RootElement.GetProperty("pid").GetInt32();
         pid.ShouldBe(upload.Id);
-        await WaitUntilAsync(() => fixture.Emulator.Uploads.Any(u => u.DataHandle == handle && u.PartNumbersReceived.Count > 0));
+        await ReadUntilAsync(upload.StandardOutput, e => e.GetProperty("event").GetString() == "progress" && e.GetProperty("bytesSent").GetInt64() > 0);
 
         CliResult cancel = await CliRunner.RunAsync(["cancel", "--pid", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         string rest = await upload.StandardOutput.ReadToEndAsync();
@@ -128,13 +128,27 @@ public sealed class CancelAndEmulatorTests(SlowEmulatorFixture fixture) : IClass
         (await stderr).ShouldContain("emulator stopped");
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>Reads the child's JSON lines until one matches: waits on what the process reports, not on a timer.</summary>
+    private static async Task ReadUntilAsync(StreamReader output, Func<JsonElement, bool> match)
     {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
         {
-            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), "the upload did not start sending parts");
-            await Task.Delay(50);
+            string? line;
+            try
+            {
+                line = await output.ReadLineAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException("the upload did not report sending part bytes within 60 s");
+            }
+
+            line.ShouldNotBeNull("the upload ended before it reported sending part bytes");
+            if (match(JsonDocument.Parse(line).RootElement))
+            {
+                return;
+            }
         }
     }
 }
