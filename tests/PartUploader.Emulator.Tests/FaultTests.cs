@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 
 namespace PartUploader.Emulator.Tests;
@@ -7,12 +6,13 @@ namespace PartUploader.Emulator.Tests;
 public sealed class FaultTests : IAsyncLifetime, IDisposable
 {
     private static readonly byte[] s_part = BlobApi.RandomBytes(64 * 1024, seed: 11);
+    private readonly TimerSignallingClock _clock = new();
     private BlobEmulator _sut = null!;
     private BlobApi _api = null!;
 
     public async Task InitializeAsync()
     {
-        _sut = await BlobEmulator.StartAsync(new BlobEmulatorOptions { MinimumPartSize = 1, ProcessingDelay = TimeSpan.Zero });
+        _sut = await BlobEmulator.StartAsync(new BlobEmulatorOptions { MinimumPartSize = 1, ProcessingDelay = TimeSpan.Zero, TimeProvider = _clock });
         _api = new BlobApi(_sut);
     }
 
@@ -134,14 +134,20 @@ public sealed class FaultTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task DelayResponse_Finite_HoldsFirstByte()
     {
-        _sut.Faults.Add(FaultRule.DelayResponse(TimeSpan.FromMilliseconds(400)) with { Operation = EmulatorOperation.UploadPart });
+        TimeSpan delay = TimeSpan.FromMilliseconds(400);
+        _sut.Faults.Add(FaultRule.DelayResponse(delay) with { Operation = EmulatorOperation.UploadPart });
         Links links = await _api.StartAsync(BlobApi.NewHandle());
-        Stopwatch watch = Stopwatch.StartNew();
 
-        using HttpResponseMessage response = await _api.UploadPartAsync(links, 1, s_part);
+        Task<HttpResponseMessage> upload = _api.UploadPartAsync(links, 1, s_part);
+        await _clock.WaitForTimerAsync(delay);
+        _clock.Advance(delay - TimeSpan.FromMilliseconds(1));
+        bool answeredEarly = upload.IsCompleted;
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        using HttpResponseMessage response = await upload.WaitAsync(TimeSpan.FromSeconds(30));
 
+        answeredEarly.ShouldBeFalse("the first byte of the response may not leave before the delay has passed on the emulator's clock");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        watch.Elapsed.ShouldBeGreaterThan(TimeSpan.FromMilliseconds(380));
+        response.Headers.ETag.ShouldNotBeNull();
     }
 
     [Fact]
@@ -232,19 +238,26 @@ public sealed class FaultTests : IAsyncLifetime, IDisposable
 
     private async Task<JournalEntry> WaitForJournalAsync(EmulatorOperation operation)
     {
-        // The server finishes its side of a reset request a moment after the client sees the reset.
-        for (int attempt = 0; attempt < 200; attempt++)
+        // The server finishes its side of a reset request a moment after the client sees the reset: wait for the
+        // journal to record it (subscribe first, then look, so an entry added in between is not missed).
+        TaskCompletionSource<JournalEntry> added = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnAdded(JournalEntry entry)
         {
-            JournalEntry? entry = _sut.Journal.Entries.FirstOrDefault(e => e.Operation == operation);
-            if (entry is not null)
+            if (entry.Operation == operation)
             {
-                return entry;
+                added.TrySetResult(entry);
             }
-
-            await Task.Yield();
-            await Task.Delay(10);
         }
 
-        throw new TimeoutException("No journal entry.");
+        _sut.Journal.Added += OnAdded;
+        try
+        {
+            return _sut.Journal.Entries.FirstOrDefault(e => e.Operation == operation)
+                ?? await added.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            _sut.Journal.Added -= OnAdded;
+        }
     }
 }

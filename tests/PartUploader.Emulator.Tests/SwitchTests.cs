@@ -368,13 +368,23 @@ public sealed class SwitchTests
     [Fact]
     public async Task Latency_Set_DelaysEachResponse()
     {
-        await using BlobEmulator sut = await StartAsync(o => o.Latency = TimeSpan.FromMilliseconds(300));
+        TimeSpan latency = TimeSpan.FromMilliseconds(300);
+        TimerSignallingClock clock = new();
+        await using BlobEmulator sut = await StartAsync(o => { o.Latency = latency; o.TimeProvider = clock; });
         using BlobApi api = new(sut);
-        Stopwatch watch = Stopwatch.StartNew();
 
-        using HttpResponseMessage response = await api.GetBlobAsync(BlobApi.NewHandle());
+        Task<HttpResponseMessage> first = api.GetBlobAsync(BlobApi.NewHandle());
+        Task<HttpResponseMessage> second = api.GetBlobAsync(BlobApi.NewHandle());
+        await clock.WaitForTimerAsync(latency, count: 2);
+        clock.Advance(latency - TimeSpan.FromMilliseconds(1));
+        bool answeredEarly = first.IsCompleted || second.IsCompleted;
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        using HttpResponseMessage a = await first.WaitAsync(TimeSpan.FromSeconds(30));
+        using HttpResponseMessage b = await second.WaitAsync(TimeSpan.FromSeconds(30));
 
-        watch.Elapsed.ShouldBeGreaterThan(TimeSpan.FromMilliseconds(280));
+        answeredEarly.ShouldBeFalse("no response may arrive before the latency has passed on the emulator's clock");
+        a.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        b.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -32,6 +32,9 @@ public sealed class RequestJournal
         }
     }
 
+    /// <summary>Raised after an entry is added, outside the lock: lets tests wait for a request to finish without polling.</summary>
+    internal event Action<JournalEntry>? Added;
+
     internal long NextSequence() => Interlocked.Increment(ref _sequence);
 
     internal void Add(JournalEntry entry)
@@ -45,5 +48,7 @@ public sealed class RequestJournal
 
             _entries.Enqueue(entry);
         }
+
+        Added?.Invoke(entry);
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using WireMock.Logging;
@@ -15,17 +13,14 @@ public sealed class BlobServerFixture : IDisposable
 {
     public BlobServerFixture()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Url = $"http://127.0.0.1:{port}";
-        Server = WireMockServer.Start(new WireMockServerSettings { Urls = [Url] });
+        // Port 0: the OS assigns the port as the server binds it (no probe-then-bind race); Urls reports it.
+        Server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+        Url = Server.Urls.Single().TrimEnd('/');
     }
 
     public WireMockServer Server { get; }
 
-    /// <summary>Gets the address the server listens on (its <c>Url</c> property says localhost; the client is given 127.0.0.1).</summary>
+    /// <summary>Gets the address the server listens on: 127.0.0.1 with the port the OS assigned.</summary>
     public string Url { get; }
 
     public void Dispose() => Server.Stop();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -31,11 +30,8 @@ public sealed class HostileServers : IDisposable
 
     private static WireMockServer Start()
     {
-        using var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture)] });
+        // Port 0: the OS assigns the port as the server binds it (no probe-then-bind race); Port reports it.
+        return WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
     }
 
     public void Dispose()

@@ -1,6 +1,8 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PartUploader.Tests.Auth;
 
 namespace PartUploader.Tests.Engine;
 
@@ -21,15 +23,35 @@ public class PartUploaderServiceCollectionExtensionsTests
 
     private static void Valid(PartUploadClientOptions o) => o.BaseUrl = new Uri(BaseUrl);
 
-    [Fact]
-    public void AddPartUploader_Delegate_ResolvesClientWithOptions()
+    /// <summary>Answers every request 200 and records it: what the resolved client actually sends, with no network.</summary>
+    private static FakeHttpHandler RecordingTransport(IHttpClientBuilder builder)
     {
-        ServiceCollection services = CreateServices();
-        services.AddPartUploader(o => { Valid(o); o.MaxConcurrency = 3; });
-        using ServiceProvider sut = services.BuildServiceProvider();
+        var handler = new FakeHttpHandler((_, _) => new HttpResponseMessage(HttpStatusCode.OK));
+        builder.ConfigurePrimaryHttpMessageHandler(() => handler);
+        return handler;
+    }
 
-        sut.GetRequiredService<PartUploadClient>().ShouldNotBeNull();
-        sut.GetRequiredService<IOptionsMonitor<PartUploadClientOptions>>().Get(PartUploaderDefaults.HttpClientName).MaxConcurrency.ShouldBe(3);
+    [Fact]
+    public async Task AddPartUploader_Delegate_ResolvesClientWithOptions()
+    {
+        const string OwnBaseUrl = "https://own.example.test/blobstore/v1/catalogs/hrn:here:data::org:own";
+        ServiceCollection services = CreateServices();
+        FakeHttpHandler transport = RecordingTransport(services.AddPartUploader(o =>
+        {
+            o.BaseUrl = new Uri(OwnBaseUrl);
+            o.BillingTag = "tag42";
+            o.MaxDataHandleLength = 8;
+        }));
+        using ServiceProvider sut = services.BuildServiceProvider();
+        PartUploadClient client = sut.GetRequiredService<PartUploadClient>();
+
+        // Each value set by the delegate shows in what the resolved client does: where it sends, what it adds, what it refuses.
+        (await client.ExistsAsync("L", "handle08")).ShouldBeTrue();
+        Should.Throw<ArgumentException>(() => client.ExistsAsync("L", "handle009")).ParamName.ShouldBe("dataHandle");
+
+        RecordedRequest request = transport.Requests.ShouldHaveSingleItem();
+        request.Method.ShouldBe(HttpMethod.Head);
+        request.Uri.ShouldBe(new Uri(OwnBaseUrl + "/layers/L/data/handle08?billingTag=tag42"));
     }
 
     [Fact]
@@ -79,14 +101,20 @@ public class PartUploaderServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddPartUploader_KeyedTokenSource_PreferredOverUnkeyed()
+    public async Task AddPartUploader_KeyedTokenSource_PreferredOverUnkeyed()
     {
         ServiceCollection services = CreateServices(withTokens: false);
+        services.AddSingleton(AccessTokenSource.FromToken("unkeyed"));
         services.AddKeyedSingleton("archive", AccessTokenSource.FromToken("keyed"));
-        services.AddPartUploader("archive", Valid);
+        FakeHttpHandler archive = RecordingTransport(services.AddPartUploader("archive", Valid));
+        FakeHttpHandler other = RecordingTransport(services.AddPartUploader("other", Valid));
         using ServiceProvider sut = services.BuildServiceProvider();
 
-        sut.GetRequiredKeyedService<PartUploadClient>("archive").ShouldNotBeNull();
+        await sut.GetRequiredKeyedService<PartUploadClient>("archive").ExistsAsync("L", "H");
+        await sut.GetRequiredKeyedService<PartUploadClient>("other").ExistsAsync("L", "H");
+
+        archive.Requests.ShouldHaveSingleItem().Authorization.ShouldBe("Bearer keyed");
+        other.Requests.ShouldHaveSingleItem().Authorization.ShouldBe("Bearer unkeyed");
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PartUploader.Internal.Transfer;
@@ -15,17 +13,16 @@ public sealed class EngineServerFixture : IDisposable
 {
     public EngineServerFixture()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Url = $"http://127.0.0.1:{port}";
-        Server = WireMockServer.Start(new WireMockServerSettings { Urls = [Url] });
+        // Port 0: the OS picks the port when the server binds it, and the server reports it back (no probe, no race).
+        Server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+        Url = Server.Urls.ShouldHaveSingleItem().TrimEnd('/');
+        new Uri(Url).Host.ShouldBe("127.0.0.1");
+        new Uri(Url).Port.ShouldBeGreaterThan(0);
     }
 
     public WireMockServer Server { get; }
 
-    /// <summary>Gets the address the server listens on (its <c>Url</c> property says localhost).</summary>
+    /// <summary>Gets the address the server listens on, with the port the OS assigned.</summary>
     public string Url { get; }
 
     public void Dispose() => Server.Stop();
@@ -68,7 +65,7 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
 
     public void Dispose() => _http.Dispose();
 
-    private PartUploadClient CreateSut(Action<PartUploadClientOptions>? configure = null, TransferDiagnostics? diagnostics = null)
+    private PartUploadClient CreateSut(Action<PartUploadClientOptions>? configure = null, TransferDiagnostics? diagnostics = null, HttpClient? http = null)
     {
         var options = new PartUploadClientOptions
         {
@@ -81,7 +78,7 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
         };
         options.Retry.BaseDelay = TimeSpan.Zero;
         configure?.Invoke(options);
-        return new PartUploadClient(_http, options, AccessTokenSource.FromToken("tok"), NullLogger.Instance, _time, pipeline: null, "test", lookup: null)
+        return new PartUploadClient(http ?? _http, options, AccessTokenSource.FromToken("tok"), NullLogger.Instance, _time, pipeline: null, "test", lookup: null)
         {
             Diagnostics = diagnostics,
         };
@@ -180,12 +177,33 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
     [Fact]
     public async Task UploadAsync_Success_PeakInFlightWithinMaxConcurrencyAndBuffersReturned()
     {
+        // 4 parts, MaxConcurrency 3: the gate holds every part request until 3 are in flight at once, so the upload
+        // only finishes if parts overlap; a fourth concurrent part would show in the peak.
+        const int MaxConcurrency = 3;
         var diagnostics = new TransferDiagnostics();
-        PartUploadClient sut = CreateSut(diagnostics: diagnostics);
+        using var gate = new PartGateHandler(Parts, releaseAt: MaxConcurrency);
+        using var http = new HttpClient(gate) { Timeout = Timeout.InfiniteTimeSpan };
+        PartUploadClient sut = CreateSut(o => o.MaxConcurrency = MaxConcurrency, diagnostics, http);
+        using var cts = new CancellationTokenSource();
 
-        await UploadAsync(sut, (15 * MiB) + 1);
+        Task<PartUploadResult> upload = UploadAsync(sut, (15 * MiB) + 1, cancellationToken: cts.Token);
+        try
+        {
+            await gate.Released.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            await cts.CancelAsync();
+            await Record.ExceptionAsync(() => upload);
+            throw new ShouldAssertException($"{MaxConcurrency} parts were never in flight at once (peak {gate.Peak}): the engine did not upload parts concurrently.");
+        }
 
-        diagnostics.PeakInFlight.ShouldBeInRange(1, 2);
+        PartUploadResult result = await upload.WaitAsync(TimeSpan.FromSeconds(30));
+
+        result.PartCount.ShouldBe(4);
+        gate.Requests.ShouldBe(4);
+        gate.Peak.ShouldBe(MaxConcurrency);
+        diagnostics.PeakInFlight.ShouldBe(MaxConcurrency);
         diagnostics.Pool!.Outstanding.ShouldBe(0);
         diagnostics.Pool.PeakBytes.ShouldBeLessThanOrEqualTo(32L * MiB);
     }
@@ -333,6 +351,55 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
             {
                 _reports.Add(value);
             }
+        }
+    }
+}
+
+/// <summary>
+/// Forwards every request to the server, but holds part uploads until <c>releaseAt</c> of them are in flight at once;
+/// records the peak number of part requests in flight.
+/// </summary>
+internal sealed class PartGateHandler(string partsPath, int releaseAt) : DelegatingHandler(new SocketsHttpHandler())
+{
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private int _peak;
+    private int _requests;
+
+    /// <summary>Gets a task that completes when <c>releaseAt</c> part requests were in flight at once.</summary>
+    public Task Released => _released.Task;
+
+    public int Peak => Volatile.Read(ref _peak);
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.RequestUri!.AbsolutePath != partsPath)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        Interlocked.Increment(ref _requests);
+        int now = Interlocked.Increment(ref _inFlight);
+        int peak;
+        while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak)
+        {
+        }
+
+        try
+        {
+            if (now >= releaseAt)
+            {
+                _released.TrySetResult();
+            }
+
+            await Released.WaitAsync(cancellationToken);
+            return await base.SendAsync(request, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 }
