@@ -45,7 +45,16 @@ internal static class CancelCommand
                 return Fail(CliFailure.BadInput(problem), asJson, events);
             }
 
-            List<UploadControlClient> running = await UploadControlClient.ConnectAllAsync(selector.Pid, cancellationToken).ConfigureAwait(false);
+            List<UploadControlClient> running;
+            try
+            {
+                running = await UploadControlClient.ConnectAllAsync(selector.Pid, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                return Fail(CliFailure.BadInput($"The control directory of running uploads cannot be used (it must be this user's own): {ex.Message}"), asJson, events);
+            }
+
             try
             {
                 List<UploadControlClient> matches = running.Where(c => selector.Matches(c.Hello)).ToList();
@@ -128,7 +137,12 @@ internal static class CancelCommand
 
         if (ended is null)
         {
-            return (ExitCodes.Other, $"asked {who} to cancel; it has not ended within {waitSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+            return (ExitCodes.Other, $"asked {who} to cancel; it has not reported an end within {waitSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+        }
+
+        if (ended.ExitCode is null)
+        {
+            return (ExitCodes.Other, $"{who} exited without reporting what happened on the server.");
         }
 
         return ended switch

@@ -35,7 +35,10 @@ internal static class ControlDirectory
         }
         else
         {
+            // CreateDirectory leaves an existing directory as it is: set the mode too, which also fails unless this
+            // user owns it, so a directory another user prepared is never trusted.
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
         return path;

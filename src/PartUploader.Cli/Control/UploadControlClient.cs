@@ -31,6 +31,8 @@ internal sealed class UploadControlClient : IDisposable
             return found;
         }
 
+        ControlDirectory.Ensure(); // owned by this user and 0700, or it throws: never trust sockets another user could plant
+
         IEnumerable<string> sockets = onlyPid is int pid
             ? [ControlDirectory.SocketPath(directory, pid)]
             : Directory.EnumerateFiles(directory, "*.sock");
@@ -62,20 +64,33 @@ internal sealed class UploadControlClient : IDisposable
     /// <summary>Asks the upload to cancel; returns false when it did not acknowledge.</summary>
     public async Task<bool> RequestCancelAsync(CancellationToken cancellationToken)
     {
-        await _stream.WriteAsync("cancel\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-        ControlEvent? answer = await ReadEventAsync(cancellationToken).ConfigureAwait(false);
-        return answer?.Event == "cancelling";
+        try
+        {
+            await _stream.WriteAsync("cancel\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            ControlEvent? answer = await ReadEventAsync(cancellationToken).ConfigureAwait(false);
+            return answer?.Event == "cancelling";
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or JsonException)
+        {
+            return false; // the upload ended between its hello and the request
+        }
     }
 
     /// <summary>Waits for the upload's <c>ended</c> event; null when the connection closed without one.</summary>
     public async Task<ControlEvent?> WaitEndedAsync(CancellationToken cancellationToken)
     {
-        while (await ReadEventAsync(cancellationToken).ConfigureAwait(false) is { } next)
+        try
         {
-            if (next.Event == "ended")
+            while (await ReadEventAsync(cancellationToken).ConfigureAwait(false) is { } next)
             {
-                return next;
+                if (next.Event == "ended")
+                {
+                    return next;
+                }
             }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or JsonException)
+        {
         }
 
         return null;

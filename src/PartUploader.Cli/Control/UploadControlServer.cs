@@ -40,6 +40,11 @@ internal sealed class UploadControlServer : IAsyncDisposable
             File.Delete(path); // a file of a dead process with this same pid
             listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             listener.Bind(new UnixDomainSocketEndPoint(path));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
             listener.Listen(4);
             return new UploadControlServer(listener, path, hello, cancel);
         }
@@ -57,14 +62,14 @@ internal sealed class UploadControlServer : IAsyncDisposable
         Stream[] waiting;
         lock (_lock)
         {
-            _ended = ControlJson.Line(outcome);
+            _ended ??= ControlJson.Line(outcome); // the first outcome is the real one; disposal only closes
             waiting = [.. _waiting];
             _waiting.Clear();
         }
 
         foreach (Stream stream in waiting)
         {
-            TryWrite(stream, _ended);
+            TryWrite(stream, _ended!);
             stream.Dispose();
         }
     }
@@ -86,7 +91,7 @@ internal sealed class UploadControlServer : IAsyncDisposable
         {
             File.Delete(_path);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
         }
 
@@ -127,6 +132,8 @@ internal sealed class UploadControlServer : IAsyncDisposable
                 return;
             }
 
+            // Act first, then acknowledge: "cancelling" is only said once the cancellation was requested.
+            _cancel();
             await stream.WriteAsync(Encoding.UTF8.GetBytes(ControlJson.Line(new ControlEvent { Event = "cancelling" })), _stop.Token).ConfigureAwait(false);
             string? ended;
             lock (_lock)
@@ -143,10 +150,10 @@ internal sealed class UploadControlServer : IAsyncDisposable
             {
                 TryWrite(stream, ended);
             }
-
-            _cancel();
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+#pragma warning disable CA1031 // A fire-and-forget connection handler: no failure of one client may fault the upload.
+        catch (Exception)
+#pragma warning restore CA1031
         {
         }
         finally

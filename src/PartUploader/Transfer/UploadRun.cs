@@ -304,26 +304,31 @@ internal sealed partial class UploadRun
             }
 
             bool completedBefore = resume is { Completing: true } && await IsCompletedAsync(callerToken).ConfigureAwait(false);
+
+            // The last point where cancelling cancels the upload. Once the complete call is sent, a server-side cancel
+            // cannot undo it: the upload finishes (bounded by the attempt and completion timeouts) and reports what it stored.
+            callerToken.ThrowIfCancellationRequested();
+            CancellationToken finishing = CancellationToken.None;
             if (!completedBefore)
             {
                 _journal?.Save(state => state.Completing = true);
                 try
                 {
-                    await CompleteAsync(list, callerToken).ConfigureAwait(false);
+                    await CompleteAsync(list, finishing).ConfigureAwait(false);
                 }
                 catch (PartUploadException ex) when (resume is { Completing: true } && ex.Status is 404 or 409)
                 {
                     // The interrupted run's complete call may still have been served when we looked.
-                    if (!await IsCompletedAsync(callerToken).ConfigureAwait(false))
+                    if (!await IsCompletedAsync(finishing).ConfigureAwait(false))
                     {
                         throw;
                     }
                 }
             }
 
-            await WaitForCompletedAsync(callerToken).ConfigureAwait(false);
+            await WaitForCompletedAsync(finishing).ConfigureAwait(false);
             committed = true;
-            int verified = await VerifyAsync(parts, totalBytes, pool, callerToken).ConfigureAwait(false);
+            int verified = await VerifyAsync(parts, totalBytes, pool, finishing).ConfigureAwait(false);
             (string? md5, string? sha1, string? sha256) = resume is null ? blobHasher.Finish() : default;
             _journal?.Delete();
             TimeSpan elapsed = _time.GetElapsedTime(_started);
