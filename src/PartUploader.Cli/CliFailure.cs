@@ -8,6 +8,9 @@ internal sealed record CliFailure(int ExitCode, string Kind, string Message, int
     /// <summary>Gets whether a multipart upload was cancelled on the server after the failure; null when none had been started.</summary>
     public bool? CancelledOnServer { get; init; }
 
+    /// <summary>Gets whether the upload had completed before a cancel reached the service (the blob is stored).</summary>
+    public bool BlobStored { get; init; }
+
     /// <summary>Gets the id of the multipart upload that was started, when one was.</summary>
     public string? UploadId { get; init; }
 
@@ -19,15 +22,17 @@ internal sealed record CliFailure(int ExitCode, string Kind, string Message, int
         CliFailure failure = Classify(exception, cancellationRequested);
         bool? cancelled = exception.Data[PartUploadExceptionData.CancelledOnServer] as bool?;
         string? uploadId = exception.Data[PartUploadExceptionData.UploadId] as string;
+        bool stored = exception.Data[PartUploadExceptionData.BlobStored] is true;
         string server = (cancelled, failure.ExitCode) switch
         {
+            _ when stored => $" The multipart upload {uploadId} had completed: the blob is stored under the handle.",
             (true, _) => $" The multipart upload {uploadId} was cancelled on the server.",
             (false, _) => $" The multipart upload {uploadId} could NOT be cancelled on the server ({CliMessages.Clean(exception.Data[PartUploadExceptionData.CancelError] as string ?? "no reason given")}); " +
                 "it stays open until the service expires it. With --resume, the journal is kept: run the same command again to finish it.",
             (null, ExitCodes.Cancelled) => " No multipart upload had been started on the server.",
             _ => string.Empty,
         };
-        return failure with { Message = failure.Message + server, CancelledOnServer = cancelled, UploadId = uploadId };
+        return failure with { Message = failure.Message + server, CancelledOnServer = cancelled, UploadId = uploadId, BlobStored = stored };
     }
 
     private static CliFailure Classify(Exception exception, bool cancellationRequested)

@@ -53,6 +53,11 @@ internal sealed class JsonEvents(TextWriter output)
             w.WriteBoolean("cancelledOnServer", cancelled);
         }
 
+        if (failure.BlobStored)
+        {
+            w.WriteBoolean("blobStored", true);
+        }
+
         if (failure.UploadId is not null)
         {
             w.WriteString("uploadId", failure.UploadId);

@@ -20,9 +20,12 @@ public static class PartUploadExceptionData
     /// <summary>Why the server-side cancel failed (a <see cref="string"/>), when it did.</summary>
     public const string CancelError = "PartUploader.CancelError";
 
+    /// <summary>True (a <see cref="bool"/>) when the cancel came after the service had completed the upload: the blob is stored under the data handle.</summary>
+    public const string BlobStored = "PartUploader.BlobStored";
+
     internal static void CopyTo(Exception from, Exception to)
     {
-        foreach (string key in (string[])[UploadId, CancelledOnServer, CancelError])
+        foreach (string key in (string[])[UploadId, CancelledOnServer, CancelError, BlobStored])
         {
             if (from.Data.Contains(key))
             {

@@ -148,6 +148,7 @@ internal static class CancelCommand
         return ended switch
         {
             { ExitCode: ExitCodes.Success } => (ExitCodes.Other, $"{who} had already completed; nothing was cancelled."),
+            { BlobStored: true } => (ExitCodes.Other, $"{who} ended, but its multipart upload {ended.UploadId} had already completed when the cancel reached the service: the blob is stored."),
             { CancelledOnServer: true } => (ExitCodes.Success, $"{who} ended; its multipart upload {ended.UploadId} was cancelled on the server."),
             { CancelledOnServer: false } => (ExitCodes.ServiceError, $"{who} ended, but its multipart upload {ended.UploadId} could NOT be cancelled on the server: {ended.Message}"),
             _ => (ExitCodes.Success, $"{who} ended; it had left nothing on the server to cancel."),

@@ -125,6 +125,7 @@ internal static class UploadCommand
                     ExitCode = failure.ExitCode,
                     CancelledOnServer = failure.CancelledOnServer,
                     UploadId = failure.UploadId,
+                    BlobStored = failure.BlobStored ? true : null,
                     Message = failure.Message,
                 });
                 return failure.ExitCode;

@@ -32,6 +32,8 @@ internal sealed record ControlEvent
 
     public string? UploadId { get; init; }
 
+    public bool? BlobStored { get; init; }
+
     public string? Message { get; init; }
 }
 

@@ -90,7 +90,8 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
             : status;
     }
 
-    public async Task CancelAsync(
+    /// <summary>Cancels a multipart upload: true when the service cancelled it, false when it answered 404 (no such upload: already completed or cancelled).</summary>
+    public async Task<bool> CancelAsync(
         BlobEndpoint endpoint, MultipartUpload upload, string? billingTag, string dataHandle, CancellationToken cancellationToken)
     {
         using IApiResponse response = await Unwrap(
@@ -99,6 +100,8 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
         {
             throw CreateException(OpCancel, ServiceError.From(response, timeProvider), dataHandle, upload.UploadId, null);
         }
+
+        return response.IsSuccessStatusCode;
     }
 
     /// <summary>Single PUT. Returns the status and error; the caller decides whether to retry.</summary>

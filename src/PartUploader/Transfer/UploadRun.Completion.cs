@@ -166,10 +166,20 @@ internal sealed partial class UploadRun
         using var timeout = new CancellationTokenSource(_options.CancelTimeout, _time);
         try
         {
+            bool cancelled = false;
             await ExecuteAsync(BlobProtocol.OpCancel, async attemptToken =>
             {
-                await _protocol.CancelAsync(_endpoint, _upload, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
+                cancelled = await _protocol.CancelAsync(_endpoint, _upload, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
             }, timeout.Token).ConfigureAwait(false);
+            if (!cancelled && _completeSent && await StatusOrNullAsync(timeout.Token).ConfigureAwait(false) == "completed")
+            {
+                // The complete call was served before the cancel: the blob is stored, and saying "cancelled" would be false.
+                original.Data[PartUploadExceptionData.CancelledOnServer] = false;
+                original.Data[PartUploadExceptionData.BlobStored] = true;
+                original.Data[PartUploadExceptionData.CancelError] = "the upload had already completed; the blob is stored under the data handle";
+                return false;
+            }
+
             Log.UploadCancelled(_logger, UploadId, _request.DataHandle);
             original.Data[PartUploadExceptionData.CancelledOnServer] = true;
             return true;
@@ -181,6 +191,24 @@ internal sealed partial class UploadRun
             original.Data[PartUploadExceptionData.CancelledOnServer] = false;
             original.Data[PartUploadExceptionData.CancelError] = ex.Message;
             return false;
+        }
+    }
+
+    /// <summary>The upload's status after a cancel the service answered 404 to, or null when it cannot be told.</summary>
+    private async Task<string?> StatusOrNullAsync(CancellationToken token)
+    {
+        try
+        {
+            string? status = null;
+            await ExecuteAsync(BlobProtocol.OpStatus, async attemptToken =>
+            {
+                status = await _protocol.GetStatusAsync(_endpoint, _upload!, _options.BillingTag, _request.DataHandle, attemptToken).ConfigureAwait(false);
+            }, token).ConfigureAwait(false);
+            return status;
+        }
+        catch (Exception ex) when (ex is PartUploadException or OperationCanceledException)
+        {
+            return null;
         }
     }
 

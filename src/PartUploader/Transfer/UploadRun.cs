@@ -35,6 +35,7 @@ internal sealed partial class UploadRun
     private MultipartUpload? _upload;
     private ExceptionDispatchInfo? _failure;
     private UploadJournal? _journal;
+    private bool _completeSent;
     private int _resumedParts;
     private long _resumedBytes;
 
@@ -304,31 +305,27 @@ internal sealed partial class UploadRun
             }
 
             bool completedBefore = resume is { Completing: true } && await IsCompletedAsync(callerToken).ConfigureAwait(false);
-
-            // The last point where cancelling cancels the upload. Once the complete call is sent, a server-side cancel
-            // cannot undo it: the upload finishes (bounded by the attempt and completion timeouts) and reports what it stored.
-            callerToken.ThrowIfCancellationRequested();
-            CancellationToken finishing = CancellationToken.None;
             if (!completedBefore)
             {
                 _journal?.Save(state => state.Completing = true);
+                _completeSent = true;
                 try
                 {
-                    await CompleteAsync(list, finishing).ConfigureAwait(false);
+                    await CompleteAsync(list, callerToken).ConfigureAwait(false);
                 }
                 catch (PartUploadException ex) when (resume is { Completing: true } && ex.Status is 404 or 409)
                 {
                     // The interrupted run's complete call may still have been served when we looked.
-                    if (!await IsCompletedAsync(finishing).ConfigureAwait(false))
+                    if (!await IsCompletedAsync(callerToken).ConfigureAwait(false))
                     {
                         throw;
                     }
                 }
             }
 
-            await WaitForCompletedAsync(finishing).ConfigureAwait(false);
+            await WaitForCompletedAsync(callerToken).ConfigureAwait(false);
             committed = true;
-            int verified = await VerifyAsync(parts, totalBytes, pool, finishing).ConfigureAwait(false);
+            int verified = await VerifyAsync(parts, totalBytes, pool, callerToken).ConfigureAwait(false);
             (string? md5, string? sha1, string? sha256) = resume is null ? blobHasher.Finish() : default;
             _journal?.Delete();
             TimeSpan elapsed = _time.GetElapsedTime(_started);
@@ -361,6 +358,14 @@ internal sealed partial class UploadRun
                 _journal?.Delete();
             }
 
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // After the service reported the blob completed (a read-back failed or was cancelled): it is stored.
+            ex.Data[PartUploadExceptionData.UploadId] = UploadId;
+            ex.Data[PartUploadExceptionData.CancelledOnServer] = false;
+            ex.Data[PartUploadExceptionData.BlobStored] = true;
             throw;
         }
         finally

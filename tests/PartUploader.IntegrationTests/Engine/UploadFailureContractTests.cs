@@ -371,6 +371,36 @@ public sealed class UploadFailureContractTests : IClassFixture<BlobServerFixture
 
         ex.ShouldBeAssignableTo<OperationCanceledException>();
         _stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldHaveSingleItem();
+        ex.Data[PartUploadExceptionData.CancelledOnServer].ShouldBe(true);
+        ex.Data[PartUploadExceptionData.UploadId].ShouldNotBeNull();
+        ex.Data.Contains(PartUploadExceptionData.BlobStored).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task UploadAsync_CancelReachesTheServiceAfterItCompleted_SaysTheBlobIsStored()
+    {
+        using var cts = new CancellationTokenSource();
+        _stub.StubStart();
+        _stub.StubParts();
+        _stub.StubComplete();
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingDelete())
+            .RespondWith(Response.Create().WithStatusCode(404));
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingGet()).InScenario("late").WillSetStateTo("completed")
+            .RespondWith(Response.Create().WithCallback(_ =>
+            {
+                cts.Cancel();
+                return new WireMock.ResponseMessage { StatusCode = 200, BodyData = new WireMock.Util.BodyData { BodyAsString = """{"status":"processing"}""", DetectedBodyType = WireMock.Types.BodyType.String } };
+            }));
+        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingGet()).InScenario("late").WhenStateIs("completed")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"status":"completed"}"""));
+        PartUploadClient sut = CreateSut();
+
+        Exception? ex = await Record.ExceptionAsync(() => UploadAsync(sut, BlobApiStub.Data(1000), cts.Token));
+
+        ex.ShouldBeAssignableTo<OperationCanceledException>();
+        _stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldHaveSingleItem();
+        ex.Data[PartUploadExceptionData.CancelledOnServer].ShouldBe(false, "the service had completed the upload: nothing was cancelled");
+        ex.Data[PartUploadExceptionData.BlobStored].ShouldBe(true);
     }
 
     /// <summary>Fails the first attempt of part number 1 the way a reset connection does, before it reaches the server.</summary>

@@ -291,25 +291,6 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
     }
 
     [Fact]
-    public async Task UploadAsync_CancelledWhileStatusIsPolled_FinishesAndDoesNotCancelOnTheServer()
-    {
-        _server.Given(Request.Create().WithPath(Upload).UsingGet()).AtPriority(1).InScenario("cancel-late").WillSetStateTo("done")
-            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"processing"}"""));
-        PartUploadClient sut = CreateSut();
-        using var cts = new CancellationTokenSource();
-
-        // The complete call was sent and the status is being polled: a cancel can no longer undo the upload.
-        Task<PartUploadResult> upload = UploadAsync(sut, 1000, cancellationToken: cts.Token);
-        await _time.WaitForTimerAsync(TimeSpan.FromMilliseconds(50)).WaitAsync(TimeSpan.FromSeconds(20));
-        await cts.CancelAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(50));
-        PartUploadResult result = await upload.WaitAsync(TimeSpan.FromSeconds(20));
-
-        result.Size.ShouldBe(1000);
-        _server.LogEntries.Count(e => e.RequestMessage.Method == "DELETE").ShouldBe(0, "a completed upload is not cancelled, nor reported as cancelled");
-    }
-
-    [Fact]
     public async Task UploadAsync_PartAttemptTimesOut_RetriedUnderFreshNumber()
     {
         _server.Given(Request.Create().WithPath(Parts).WithParam("partNumber", "1").UsingPost()).AtPriority(1)
