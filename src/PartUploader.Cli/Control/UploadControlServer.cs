@@ -132,9 +132,8 @@ internal sealed class UploadControlServer : IAsyncDisposable
                 return;
             }
 
-            // Act first, then acknowledge: "cancelling" is only said once the cancellation was requested.
-            _cancel();
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(ControlJson.Line(new ControlEvent { Event = "cancelling" })), _stop.Token).ConfigureAwait(false);
+            // Acknowledge and register as a waiter before cancelling: the upload may end (and close this server) at once.
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(ControlJson.Line(new ControlEvent { Event = "cancelling" })), CancellationToken.None).ConfigureAwait(false);
             string? ended;
             lock (_lock)
             {
@@ -150,6 +149,8 @@ internal sealed class UploadControlServer : IAsyncDisposable
             {
                 TryWrite(stream, ended);
             }
+
+            _cancel();
         }
 #pragma warning disable CA1031 // A fire-and-forget connection handler: no failure of one client may fault the upload.
         catch (Exception)
