@@ -45,7 +45,7 @@ internal sealed record CliFailure(int ExitCode, string Kind, string Message, int
                 return FromService(ExitCodes.Auth, "auth", auth);
             case PartUploadException { Status: 401 or 403 } denied:
                 return FromService(ExitCodes.Auth, "auth", denied);
-            case PartUploadException { ErrorCode: "JournalInvalid" or "SourceChanged" or "SourceTooShort" } input:
+            case PartUploadException { ErrorCode: PartUploadErrorCodes.JournalInvalid or PartUploadErrorCodes.SourceChanged or PartUploadErrorCodes.SourceTooShort } input:
                 return FromService(ExitCodes.BadInput, "bad-input", input);
             case PartUploadException service:
                 return FromService(ExitCodes.ServiceError, "service", service);

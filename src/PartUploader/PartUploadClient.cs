@@ -198,9 +198,9 @@ public partial class PartUploadClient
         if (now != state.Source)
         {
             throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
-                $"The file changed since the interrupted upload (then {state.Source.Describe()}; now {now.Describe()}, or different content)", "Resume", 0, "SourceChanged", dataHandle: state.DataHandle))
+                $"The file changed since the interrupted upload (then {state.Source.Describe()}; now {now.Describe()}, or different content)", "Resume", 0, PartUploadErrorCodes.SourceChanged, dataHandle: state.DataHandle))
             {
-                ErrorCode = "SourceChanged",
+                ErrorCode = PartUploadErrorCodes.SourceChanged,
                 Operation = "Resume",
                 DataHandle = state.DataHandle,
                 UploadId = state.UploadId,

@@ -205,9 +205,9 @@ internal sealed class ApiLookupClient
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new PartUploadException(PartUploadException.FormatMessage("The API lookup timed out", AuthOperations.Lookup, 0, "ClientTimeout"), new TimeoutException("The API lookup timed out.", ex))
+            throw new PartUploadException(PartUploadException.FormatMessage("The API lookup timed out", AuthOperations.Lookup, 0, PartUploadErrorCodes.ClientTimeout), new TimeoutException("The API lookup timed out.", ex))
             {
-                ErrorCode = "ClientTimeout",
+                ErrorCode = PartUploadErrorCodes.ClientTimeout,
                 Operation = AuthOperations.Lookup,
             };
         }

@@ -32,31 +32,31 @@ internal static class AuthErrorCodes
     public const string NonceReused = "401207";
 
     /// <summary>A required credential key is missing or empty.</summary>
-    public const string MissingCredential = "MissingCredential";
+    public const string MissingCredential = PartUploadErrorCodes.MissingCredential;
 
     /// <summary>A credential value is malformed.</summary>
-    public const string InvalidCredential = "InvalidCredential";
+    public const string InvalidCredential = PartUploadErrorCodes.InvalidCredential;
 
     /// <summary>The credentials file does not exist.</summary>
-    public const string CredentialsFileNotFound = "CredentialsFileNotFound";
+    public const string CredentialsFileNotFound = PartUploadErrorCodes.CredentialsFileNotFound;
 
     /// <summary>The credentials file is a directory or cannot be read (permissions, I/O error).</summary>
-    public const string CredentialsFileUnreadable = "CredentialsFileUnreadable";
+    public const string CredentialsFileUnreadable = PartUploadErrorCodes.CredentialsFileUnreadable;
 
     /// <summary>The token endpoint could not be reached.</summary>
-    public const string TokenEndpointUnreachable = "TokenEndpointUnreachable";
+    public const string TokenEndpointUnreachable = PartUploadErrorCodes.TokenEndpointUnreachable;
 
     /// <summary>The token response could not be read.</summary>
-    public const string InvalidTokenResponse = "InvalidTokenResponse";
+    public const string InvalidTokenResponse = PartUploadErrorCodes.InvalidTokenResponse;
 
     /// <summary>The lookup response could not be read.</summary>
-    public const string InvalidLookupResponse = "InvalidLookupResponse";
+    public const string InvalidLookupResponse = PartUploadErrorCodes.InvalidLookupResponse;
 
     /// <summary>The lookup response lists no blob v1 API for the catalog.</summary>
-    public const string ApiNotFound = "ApiNotFound";
+    public const string ApiNotFound = PartUploadErrorCodes.ApiNotFound;
 
     /// <summary>The lookup service could not be reached.</summary>
-    public const string LookupUnreachable = "LookupUnreachable";
+    public const string LookupUnreachable = PartUploadErrorCodes.LookupUnreachable;
 
     /// <summary>Says what an account-service error code means and what to fix, without echoing the service's text.</summary>
     public static string Describe(string? code) => code switch

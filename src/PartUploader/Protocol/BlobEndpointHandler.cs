@@ -52,7 +52,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
             && response.RequestMessage?.RequestUri is Uri answeredBy && !IsSameOrigin(answeredBy, endpoint.BaseUrl))
         {
             response.Dispose();
-            throw Refused("The request was redirected to another host than the blob base URL; its answer was not used", "Redirect", "UntrustedHost");
+            throw Refused("The request was redirected to another host than the blob base URL; its answer was not used", "Redirect", PartUploadErrorCodes.UntrustedHost);
         }
 
         return await FollowRedirectsAsync(request, response, endpoint, token, cancellationToken).ConfigureAwait(false);
@@ -105,7 +105,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
             throw Refused(
                 "The request path does not have the route's structure (an identifier is empty, a dot segment, or holds an escaped '/' or '\\'); it was not sent",
                 "BuildRequest",
-                "InvalidPath");
+                PartUploadErrorCodes.InvalidPath);
         }
     }
 
@@ -130,7 +130,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
             return new Uri(baseUrl.GetLeftPart(UriPartial.Authority) + href, UriKind.Absolute);
         }
 
-        throw Refused("The service returned a link that is neither absolute nor host-relative", "ResolveLink", "InvalidLink");
+        throw Refused("The service returned a link that is neither absolute nor host-relative", "ResolveLink", PartUploadErrorCodes.InvalidLink);
     }
 
     private static Uri AppendQuery(Uri href, string query)
@@ -151,7 +151,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
     {
         if (!IsSameOrigin(target, baseUrl))
         {
-            throw Refused("The service pointed a request at another host than the blob base URL; it was not sent, so the access token stays on the trusted host", "ResolveLink", "UntrustedHost");
+            throw Refused("The service pointed a request at another host than the blob base URL; it was not sent, so the access token stays on the trusted host", "ResolveLink", PartUploadErrorCodes.UntrustedHost);
         }
     }
 

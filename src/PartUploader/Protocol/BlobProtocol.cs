@@ -204,7 +204,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
         new(PartUploadException.FormatMessage($"The service's answer to {operation} is malformed: {what}", operation, status, dataHandle: dataHandle))
         {
             Status = status,
-            ErrorCode = "MalformedResponse",
+            ErrorCode = PartUploadErrorCodes.MalformedResponse,
             Operation = operation,
             DataHandle = dataHandle,
         };
@@ -230,7 +230,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
                 OpStart, 200, dataHandle: dataHandle))
             {
                 Status = 200,
-                ErrorCode = "UntrustedHost",
+                ErrorCode = PartUploadErrorCodes.UntrustedHost,
                 Operation = OpStart,
                 DataHandle = dataHandle,
             };

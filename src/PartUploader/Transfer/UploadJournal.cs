@@ -108,9 +108,9 @@ internal sealed class UploadJournal
     }
 
     private static PartUploadException Invalid(string path, string why) =>
-        new(PartUploadException.FormatMessage($"The upload journal '{Path.GetFileName(path)}' cannot be used: {why}", "Resume", 0, "JournalInvalid"))
+        new(PartUploadException.FormatMessage($"The upload journal '{Path.GetFileName(path)}' cannot be used: {why}", "Resume", 0, PartUploadErrorCodes.JournalInvalid))
         {
-            ErrorCode = "JournalInvalid",
+            ErrorCode = PartUploadErrorCodes.JournalInvalid,
             Operation = "Resume",
         };
 }

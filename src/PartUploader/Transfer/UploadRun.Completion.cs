@@ -68,12 +68,12 @@ internal sealed partial class UploadRun
 
             if (string.Equals(status, "failed", StringComparison.OrdinalIgnoreCase))
             {
-                throw Error("The service reported the upload failed after the complete call", BlobProtocol.OpStatus, "UploadFailed", status: 200);
+                throw Error("The service reported the upload failed after the complete call", BlobProtocol.OpStatus, PartUploadErrorCodes.UploadFailed, status: 200);
             }
 
             if (_time.GetElapsedTime(deadline) >= _options.CompletionTimeout)
             {
-                throw Error(string.Create(CultureInfo.InvariantCulture, $"The upload was still '{status}' after {_options.CompletionTimeout}"), BlobProtocol.OpStatus, "CompletionTimeout", status: 200);
+                throw Error(string.Create(CultureInfo.InvariantCulture, $"The upload was still '{status}' after {_options.CompletionTimeout}"), BlobProtocol.OpStatus, PartUploadErrorCodes.CompletionTimeout, status: 200);
             }
 
             await Task.Delay(delay, _time, token).ConfigureAwait(false);
@@ -109,7 +109,7 @@ internal sealed partial class UploadRun
             if (actual != expected || read != length)
             {
                 throw IntegrityError(string.Create(CultureInfo.InvariantCulture,
-                        $"The stored blob differs from the source at bytes {offset}-{offset + length - 1}: the service may assemble parts by number, not by list order; use PartNumbering.Reserved"), BlobProtocol.OpGet, "ReadBackMismatch", status: 206, offset: offset);
+                        $"The stored blob differs from the source at bytes {offset}-{offset + length - 1}: the service may assemble parts by number, not by list order; use PartNumbering.Reserved"), BlobProtocol.OpGet, PartUploadErrorCodes.ReadBackMismatch, status: 206, offset: offset);
             }
 
             Log.RangeVerified(_logger, UploadId, length, offset);

@@ -126,7 +126,7 @@ internal sealed partial class UploadRun
                         uint again = await _source.ComputeCrc32CAsync(part.Offset, part.Length, attemptToken).ConfigureAwait(false);
                         if (again != part.Crc32C)
                         {
-                            throw IntegrityError("The source changed while it was uploaded: a part read again has another digest", BlobProtocol.OpUploadPart, "SourceChanged", status: result.Status, partNumber: number, offset: part.Offset);
+                            throw IntegrityError("The source changed while it was uploaded: a part read again has another digest", BlobProtocol.OpUploadPart, PartUploadErrorCodes.SourceChanged, status: result.Status, partNumber: number, offset: part.Offset);
                         }
                     }
 
@@ -177,7 +177,7 @@ internal sealed partial class UploadRun
                     {
                         await state.Attempt(ctx.CancellationToken).ConfigureAwait(false);
                     }
-                    catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != "MalformedResponse")
+                    catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != PartUploadErrorCodes.MalformedResponse)
                     {
                         // A transient answer to any call is retried like a part's (Retry-After honoured).
                         throw new AttemptFailedException(state.Operation, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), ex.PartNumber);
@@ -192,11 +192,11 @@ internal sealed partial class UploadRun
         }
         catch (TimeoutRejectedException ex)
         {
-            throw Error($"{operation} timed out after {_options.Retry.AttemptTimeout}", operation, "ClientTimeout", inner: new TimeoutException(ex.Message));
+            throw Error($"{operation} timed out after {_options.Retry.AttemptTimeout}", operation, PartUploadErrorCodes.ClientTimeout, inner: new TimeoutException(ex.Message));
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !token.IsCancellationRequested)
         {
-            throw Error($"{operation} failed: the connection to the service failed", operation, "NetworkError", inner: ex is HttpRequestException ? ex : new HttpRequestException(ex.Message));
+            throw Error($"{operation} failed: the connection to the service failed", operation, PartUploadErrorCodes.NetworkError, inner: ex is HttpRequestException ? ex : new HttpRequestException(ex.Message));
         }
         finally
         {

@@ -430,17 +430,17 @@ internal sealed partial class UploadRun
     private PartChecksumMismatchException SourceTooShort(long got, long expected) =>
         IntegrityError(
             string.Create(CultureInfo.InvariantCulture, $"The source ended after {got} bytes, before its declared length of {expected} bytes"),
-            "ReadSource", "SourceTooShort", offset: got);
+            "ReadSource", PartUploadErrorCodes.SourceTooShort, offset: got);
 
     private PartChecksumMismatchException SourceChangedDuringUpload() =>
         IntegrityError(
             "The source file changed while it was uploaded (its length, last write time, or first or last MiB differ from when it was opened); the upload is cancelled rather than completed with mixed content",
-            "ReadSource", "SourceChanged");
+            "ReadSource", PartUploadErrorCodes.SourceChanged);
 
     private PartUploadException NumbersExhausted(int index) =>
         Error(
             string.Create(CultureInfo.InvariantCulture, $"No part number is left for part {index + 1} (at most {BlobLimits.MaxPartNumber} per upload, retries included)"),
-            BlobProtocol.OpUploadPart, "PartNumbersExhausted");
+            BlobProtocol.OpUploadPart, PartUploadErrorCodes.PartNumbersExhausted);
 
     /// <summary>An error of this upload: message and properties built from the same facts, so they never drift.</summary>
     private PartUploadException Error(

@@ -52,7 +52,7 @@ internal sealed class PartUploadClientOptionsValidator : IValidateOptions<PartUp
                 $"SingleShotThreshold ({options.SingleShotThreshold}) must not exceed MaxBufferedBytes ({options.MaxBufferedBytes}): a single PUT is buffered whole."), nameof(options.SingleShotThreshold));
         }
 
-        CheckSpan(builder, "CompletionTimeout", options.CompletionTimeout, TimeSpan.Zero, TimeSpan.FromDays(1));
+        CheckSpan(builder, nameof(options.CompletionTimeout), options.CompletionTimeout, TimeSpan.Zero, TimeSpan.FromDays(1));
         CheckSpan(builder, "CancelTimeout", options.CancelTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
         if (options.Retry is { } retry)
         {

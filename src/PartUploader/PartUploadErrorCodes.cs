@@ -1,0 +1,75 @@
+namespace PartUploader;
+
+/// <summary>
+/// The <see cref="PartUploadException.ErrorCode"/> values the client itself sets, for callers to match on
+/// (<c>catch (PartUploadException ex) when (ex.ErrorCode == PartUploadErrorCodes.SourceChanged)</c>). Codes the service
+/// returns (for example <c>E_BLOB_...</c>, or the account service's <c>401300</c>) are passed through as given.
+/// </summary>
+public static class PartUploadErrorCodes
+{
+    /// <summary>The source changed while it was uploaded or since the interrupted upload (length, last write time or content).</summary>
+    public const string SourceChanged = "SourceChanged";
+
+    /// <summary>The source ended before the length it declared (a stream, or a file truncated during the upload).</summary>
+    public const string SourceTooShort = "SourceTooShort";
+
+    /// <summary>A part range read back after the upload differs from the source.</summary>
+    public const string ReadBackMismatch = "ReadBackMismatch";
+
+    /// <summary>The service reported the multipart upload <c>failed</c>.</summary>
+    public const string UploadFailed = "UploadFailed";
+
+    /// <summary>The service did not report <c>completed</c> within <see cref="PartUploadClientOptions.CompletionTimeout"/>.</summary>
+    public const string CompletionTimeout = "CompletionTimeout";
+
+    /// <summary>All 10,000 part numbers were used (retries under fresh numbers included).</summary>
+    public const string PartNumbersExhausted = "PartNumbersExhausted";
+
+    /// <summary>An attempt took longer than the attempt timeout and the retries ran out.</summary>
+    public const string ClientTimeout = "ClientTimeout";
+
+    /// <summary>The connection to the service failed and the retries ran out.</summary>
+    public const string NetworkError = "NetworkError";
+
+    /// <summary>The service's answer could not be read (malformed, truncated or missing a required part).</summary>
+    public const string MalformedResponse = "MalformedResponse";
+
+    /// <summary>A link or redirect pointed to a host other than the service's; nothing (and no token) was sent there.</summary>
+    public const string UntrustedHost = "UntrustedHost";
+
+    /// <summary>A link the service returned is not a usable URL or method.</summary>
+    public const string InvalidLink = "InvalidLink";
+
+    /// <summary>A request would not keep the route's path structure (an identifier that changes the path); nothing was sent.</summary>
+    public const string InvalidPath = "InvalidPath";
+
+    /// <summary>A resume journal cannot be used (unreadable, of another upload, or of an unknown version).</summary>
+    public const string JournalInvalid = "JournalInvalid";
+
+    /// <summary>A required credential key is missing or empty.</summary>
+    public const string MissingCredential = "MissingCredential";
+
+    /// <summary>A credential value is malformed.</summary>
+    public const string InvalidCredential = "InvalidCredential";
+
+    /// <summary>The credentials file does not exist.</summary>
+    public const string CredentialsFileNotFound = "CredentialsFileNotFound";
+
+    /// <summary>The credentials file is a directory or cannot be read.</summary>
+    public const string CredentialsFileUnreadable = "CredentialsFileUnreadable";
+
+    /// <summary>The token endpoint could not be reached.</summary>
+    public const string TokenEndpointUnreachable = "TokenEndpointUnreachable";
+
+    /// <summary>The token response could not be read.</summary>
+    public const string InvalidTokenResponse = "InvalidTokenResponse";
+
+    /// <summary>The API lookup service could not be reached.</summary>
+    public const string LookupUnreachable = "LookupUnreachable";
+
+    /// <summary>The API lookup response could not be read.</summary>
+    public const string InvalidLookupResponse = "InvalidLookupResponse";
+
+    /// <summary>The API lookup lists no blob v1 API for the catalog.</summary>
+    public const string ApiNotFound = "ApiNotFound";
+}
