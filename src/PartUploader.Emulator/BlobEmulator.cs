@@ -74,6 +74,16 @@ public sealed class BlobEmulator : IAsyncDisposable
     /// <summary>Gets the fault plan.</summary>
     public FaultPlan Faults => _service.Faults;
 
+    /// <summary>Gets the load on the blob service: requests in flight, their peak, and the answers throttled by <see cref="BlobEmulatorOptions.MaxRequestsInFlight"/>.</summary>
+    public BlobServiceLoad Load => _service.Load;
+
+    /// <summary>Raised when a <see cref="FaultKind.StallBody"/> fault stops reading a request body, with the body bytes read so far (for tests).</summary>
+    internal event Action<long>? BodyStalled
+    {
+        add => _service.BodyStalled += value;
+        remove => _service.BodyStalled -= value;
+    }
+
     /// <summary>Gets the directory holding parts and blobs.</summary>
     public string DataDirectory => _service.DataDirectory;
 
@@ -88,7 +98,7 @@ public sealed class BlobEmulator : IAsyncDisposable
     public static async Task<BlobEmulator> StartAsync(BlobEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new BlobEmulatorOptions();
-        Validate(options);
+        OptionsValidation.Validate(options);
 
         bool ownsDirectory = options.DataDirectory is null;
         string dataDirectory = ownsDirectory
@@ -294,63 +304,6 @@ public sealed class BlobEmulator : IAsyncDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"BlobEmulator {{ ServiceUrl = {ServiceUrl} }}";
-
-    private static void Validate(BlobEmulatorOptions options)
-    {
-        if (options.Catalogs is null || options.Catalogs.Count == 0)
-        {
-            throw new ArgumentException("BlobEmulatorOptions.Catalogs must hold at least one catalog.", nameof(options));
-        }
-
-        HashSet<string> hrns = new(StringComparer.Ordinal);
-        foreach (EmulatorCatalog catalog in options.Catalogs)
-        {
-            if (string.IsNullOrWhiteSpace(catalog.Hrn) || !catalog.Hrn.StartsWith("hrn:", StringComparison.Ordinal) || catalog.Hrn.Contains('/', StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"BlobEmulatorOptions.Catalogs: '{catalog.Hrn}' is not an HRN (hrn:partition:data:region:account:catalog).", nameof(options));
-            }
-
-            if (!hrns.Add(catalog.Hrn))
-            {
-                throw new ArgumentException($"BlobEmulatorOptions.Catalogs: '{catalog.Hrn}' is listed twice.", nameof(options));
-            }
-
-            foreach (EmulatorLayer layer in catalog.Layers)
-            {
-                if (string.IsNullOrWhiteSpace(layer.Id) || layer.Id.Contains('/', StringComparison.Ordinal) || string.IsNullOrWhiteSpace(layer.ContentType))
-                {
-                    throw new ArgumentException($"BlobEmulatorOptions.Catalogs: a layer of '{catalog.Hrn}' needs an Id without '/' and a ContentType.", nameof(options));
-                }
-            }
-        }
-
-        if (options.MinimumPartSize < 0)
-        {
-            throw new ArgumentException($"BlobEmulatorOptions.MinimumPartSize must be >= 0 (was {options.MinimumPartSize}).", nameof(options));
-        }
-
-        if (options.ContentTypeMismatchStatus is < 400 or > 499)
-        {
-            throw new ArgumentException($"BlobEmulatorOptions.ContentTypeMismatchStatus must be a 4xx status such as 400 or 415 (was {options.ContentTypeMismatchStatus}).", nameof(options));
-        }
-
-        if (options.MaxDataHandleLength < 1)
-        {
-            throw new ArgumentException($"BlobEmulatorOptions.MaxDataHandleLength must be >= 1 (was {options.MaxDataHandleLength}).", nameof(options));
-        }
-
-        if (options.TokenLifetime <= TimeSpan.Zero || options.TokenLifetime > TimeSpan.FromHours(24))
-        {
-            throw new ArgumentException($"BlobEmulatorOptions.TokenLifetime must be within (0, 24 h] (was {options.TokenLifetime}).", nameof(options));
-        }
-
-        if (options.BandwidthBytesPerSecondPerConnection is <= 0)
-        {
-            throw new ArgumentException("BlobEmulatorOptions.BandwidthBytesPerSecondPerConnection must be positive or null.", nameof(options));
-        }
-
-        ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
-    }
 
     private static string NormalizeAddress(string address)
     {

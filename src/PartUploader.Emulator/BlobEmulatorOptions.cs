@@ -137,6 +137,18 @@ public sealed class BlobEmulatorOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public TimeSpan? Latency { get; set; }
 
+    /// <summary>Gets or sets how many blob-service requests may be in flight at once (a busy service); a request beyond
+    /// it is answered 503 with <c>Retry-After</c> (<see cref="CapacityRetryAfter"/>) without its body being read, and
+    /// journaled with <see cref="JournalEntry.FaultApplied"/> <c>capacity</c>. <see langword="null"/> for unlimited.
+    /// See <see cref="BlobServiceLoad"/> for the operations counted.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public int? MaxRequestsInFlight { get; set; }
+
+    /// <summary>Gets or sets the <c>Retry-After</c> of a request answered 503 by <see cref="MaxRequestsInFlight"/>, sent in
+    /// whole seconds rounded up, at least 1.</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan CapacityRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Creates the default catalog list.</summary>
     /// <returns>A new list holding the demo catalog.</returns>
     public static IList<EmulatorCatalog> CreateDefaultCatalogs() =>

@@ -22,7 +22,7 @@ public sealed class FaultPlan
     /// <param name="rule">The rule.</param>
     /// <returns>The same rule, so a test can read <see cref="FaultRule.Fired"/> later.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="rule"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A count of the rule is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count of the rule is out of range, or its <see cref="FaultRule.Delay"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
     public FaultRule Add(FaultRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
@@ -30,6 +30,10 @@ public sealed class FaultPlan
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rule.EveryNth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rule.Times);
         ArgumentOutOfRangeException.ThrowIfNegative(rule.AfterBytes);
+        if (rule.Delay < TimeSpan.Zero && rule.Delay != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule.Delay, "FaultRule.Delay must be >= 0 or Timeout.InfiniteTimeSpan.");
+        }
         lock (_lock)
         {
             _rules.Add(rule);

@@ -85,11 +85,13 @@ public sealed record FaultRule
     /// <value>The default value is <see langword="null"/>.</value>
     public TimeSpan? RetryAfter { get; init; }
 
-    /// <summary>Gets how many body bytes a <see cref="FaultKind.ResetAfterBytes"/> rule lets through before the reset.</summary>
+    /// <summary>Gets how many body bytes a <see cref="FaultKind.ResetAfterBytes"/> rule lets through before the reset, or a
+    /// <see cref="FaultKind.StallBody"/> rule reads before the stall.</summary>
     /// <value>The default value is 0.</value>
     public long AfterBytes { get; init; }
 
-    /// <summary>Gets how long a <see cref="FaultKind.DelayResponse"/> rule holds the response.</summary>
+    /// <summary>Gets how long a <see cref="FaultKind.DelayResponse"/> rule holds the response, or a <see cref="FaultKind.StallBody"/>
+    /// rule stops reading (<see cref="Timeout.InfiniteTimeSpan"/>: until the client gives up).</summary>
     /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
     public TimeSpan Delay { get; init; }
 
@@ -119,6 +121,12 @@ public sealed record FaultRule
     /// <param name="delay">The delay; <see cref="Timeout.InfiniteTimeSpan"/> holds the response until the client gives up.</param>
     /// <returns>The rule.</returns>
     public static FaultRule DelayResponse(TimeSpan delay) => new(FaultKind.DelayResponse) { Delay = delay };
+
+    /// <summary>Creates a rule that stops reading the request body halfway, so the client's upload of the body stalls.</summary>
+    /// <param name="afterBytes">How many body bytes to read before the stall.</param>
+    /// <param name="delay">How long to stop reading, on the emulator's clock; <see cref="Timeout.InfiniteTimeSpan"/> stops until the client gives up.</param>
+    /// <returns>The rule.</returns>
+    public static FaultRule StallBody(long afterBytes, TimeSpan delay) => new(FaultKind.StallBody) { AfterBytes = afterBytes, Delay = delay };
 
     /// <summary>Creates a rule that makes the matched upload's final status <c>failed</c>.</summary>
     /// <returns>The rule.</returns>

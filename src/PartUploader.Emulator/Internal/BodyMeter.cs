@@ -1,8 +1,8 @@
 namespace PartUploader.Emulator.Internal;
 
 /// <summary>
-/// Wraps a request body: counts bytes, throttles to a bandwidth (WAN simulation), and resets the connection after a
-/// number of bytes (fault injection).
+/// Wraps a request body: counts bytes, throttles to a bandwidth (WAN simulation), and resets the connection or stops
+/// reading for a while after a number of bytes (fault injection).
 /// </summary>
 internal sealed class BodyMeter : Stream
 {
@@ -11,6 +11,7 @@ internal sealed class BodyMeter : Stream
     private readonly Action _abort;
     private readonly long _startTimestamp;
     private long _bytesRead;
+    private (long AfterBytes, TimeSpan Delay, CancellationToken Stopping, Action<long>? Stalled)? _stall;
 
     public BodyMeter(Stream inner, TimeProvider timeProvider, Action abort)
     {
@@ -25,6 +26,11 @@ internal sealed class BodyMeter : Stream
     public long? BytesPerSecond { get; set; }
 
     public long? ResetAfter { get; set; }
+
+    /// <summary>Stops reading once <paramref name="afterBytes"/> bytes were read, for <paramref name="delay"/> on the clock
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>: until the request is aborted or <paramref name="stopping"/> fires).</summary>
+    public void StallAfter(long afterBytes, TimeSpan delay, Action<long>? stalled, CancellationToken stopping) =>
+        _stall = (afterBytes, delay, stopping, stalled);
 
     public override bool CanRead => true;
 
@@ -52,6 +58,23 @@ internal sealed class BodyMeter : Stream
             }
 
             buffer = buffer[..(int)Math.Min(buffer.Length, left)];
+        }
+
+        if (_stall is { } stall)
+        {
+            long left = stall.AfterBytes - _bytesRead;
+            if (left <= 0)
+            {
+                // Once: the rest of the body is read normally after the pause.
+                _stall = null;
+                stall.Stalled?.Invoke(_bytesRead);
+                using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Stopping);
+                await Task.Delay(stall.Delay, _timeProvider, linked.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                buffer = buffer[..(int)Math.Min(buffer.Length, left)];
+            }
         }
 
         long? rate = BytesPerSecond;

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace PartUploader.Emulator.Internal;
 
 /// <summary>
-/// The middleware around every request: journal, WAN simulation, fault injection and bearer authorization.
+/// The middleware around every request: journal, WAN simulation, capacity limit, fault injection and bearer authorization.
 /// Runs after routing, so the endpoint's <see cref="OperationMetadata"/> is known.
 /// </summary>
 internal sealed class EmulatorPipeline
@@ -66,6 +66,13 @@ internal sealed class EmulatorPipeline
                 _service.RecordPartNumber(state.UploadId, number);
             }
 
+            // A busy service refuses before reading the body, before faults and authorization.
+            if (!await CapacityGate.TryAdmitAsync(context, state, _service.Load, options).ConfigureAwait(false))
+            {
+                Log.FaultApplied(_service.Logger, CapacityGate.FaultName, state.Operation, state.UploadId, state.PartNumber);
+                return;
+            }
+
             if (metadata is not null && metadata.Operation != EmulatorOperation.Admin && await ApplyFaultAsync(context, state, meter).ConfigureAwait(false))
             {
                 reset = state.ConnectionReset;
@@ -100,7 +107,13 @@ internal sealed class EmulatorPipeline
         }
         finally
         {
-            int status = reset || (context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted) ? 0 : context.Response.StatusCode;
+            if (state.CapacitySlot is { HeldByResponse: false } slot)
+            {
+                // Before the journal entry (tests wait for it) and, for a handler that wrote no body, before the response starts.
+                slot.Release();
+            }
+
+            int status = reset || state.ConnectionReset || (context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted) ? 0 : context.Response.StatusCode;
             TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
             Log.RequestHandled(_service.Logger, context.Request.Method, state.Operation, status, (long)elapsed.TotalMilliseconds, state.UploadId, state.PartNumber, meter.BytesRead);
             _service.Journal.Add(new JournalEntry(
@@ -196,12 +209,26 @@ internal sealed class EmulatorPipeline
                 state.ConnectionReset = true;
                 context.Abort();
                 return true;
+            case FaultKind.ResetAfterBytes when state.Operation is EmulatorOperation.GetBlob or EmulatorOperation.StorageGet:
+                // No request body to cut: the served blob's bytes are cut instead (ServeBlobAsync).
+                state.ResetResponseAfter = rule.AfterBytes;
+                return false;
             case FaultKind.ResetAfterBytes:
                 meter.ResetAfter = rule.AfterBytes;
+                return false;
+            case FaultKind.StallBody:
+                meter.StallAfter(rule.AfterBytes, rule.Delay, _service.OnBodyStalled, _service.Stopping);
                 return false;
             case FaultKind.DelayResponse:
                 TimeSpan delay = rule.Delay;
                 TimeProvider clock = _service.Options.TimeProvider;
+                CapacitySlot? held = state.CapacitySlot;
+                if (held is not null)
+                {
+                    // A held response is still in flight: the slot is freed when the hold ends, not when the handler returns.
+                    held.HeldByResponse = true;
+                }
+
                 context.Response.OnStarting(async () =>
                 {
                     using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _service.Stopping);
@@ -212,6 +239,10 @@ internal sealed class EmulatorPipeline
                     catch (OperationCanceledException)
                     {
                         // The client gave up.
+                    }
+                    finally
+                    {
+                        held?.Release();
                     }
                 });
                 return false;

@@ -235,17 +235,28 @@ internal sealed partial class EmulatorService
         }
 
         response.ContentLength = count;
+        RequestState state = State(context);
+        long sent = state.ResetResponseAfter is long cut && cut < count ? cut : count;
         long segmentStart = 0;
         foreach (BlobSegment segment in entry.Segments)
         {
             long from = Math.Max(offset, segmentStart);
-            long to = Math.Min(offset + count, segmentStart + segment.Length);
+            long to = Math.Min(offset + sent, segmentStart + segment.Length);
             if (from < to)
             {
                 await response.SendFileAsync(segment.Path, from - segmentStart, to - from, context.RequestAborted).ConfigureAwait(false);
             }
 
             segmentStart += segment.Length;
+        }
+
+        if (sent < count)
+        {
+            // ResetAfterBytes on a GET: the response declared the full length but ends after `sent` bytes. Kestrel sends
+            // what was written, then closes the connection (too few bytes for the Content-Length), so the client reads
+            // exactly `sent` bytes and then sees the connection end early.
+            await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            state.ConnectionReset = true;
         }
     }
 

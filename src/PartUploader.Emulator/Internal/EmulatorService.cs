@@ -57,6 +57,13 @@ internal sealed partial class EmulatorService : IDisposable
 
     public FaultPlan Faults { get; } = new();
 
+    public BlobServiceLoad Load { get; } = new();
+
+    /// <summary>Raised when a <see cref="FaultKind.StallBody"/> fault stops reading a body, with the bytes read so far (tests).</summary>
+    public event Action<long>? BodyStalled;
+
+    public void OnBodyStalled(long bytesRead) => BodyStalled?.Invoke(bytesRead);
+
     public TokenStore Tokens { get; }
 
     public OAuthVerifier OAuth { get; }

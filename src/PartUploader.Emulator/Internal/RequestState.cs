@@ -18,4 +18,10 @@ internal sealed class RequestState
     public bool ConnectionReset { get; set; }
 
     public BodyMeter? Body { get; set; }
+
+    /// <summary>The request's in-flight slot (counted blob-service operations only).</summary>
+    public CapacitySlot? CapacitySlot { get; set; }
+
+    /// <summary>How many bytes of a served blob to send before closing the connection (ResetAfterBytes on a GET).</summary>
+    public long? ResetResponseAfter { get; set; }
 }
