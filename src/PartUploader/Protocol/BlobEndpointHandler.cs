@@ -35,6 +35,9 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
 
         AccessToken token = await endpoint.Tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+
+        // A batch shares one window of requests in flight across all its blobs: held until the answer's headers arrive.
+        using RequestWindow.Lease? lease = endpoint.Window is null ? null : await endpoint.Window.EnterAsync(cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
 
         if (response.StatusCode == HttpStatusCode.Unauthorized && endpoint.ResendOnUnauthorized)

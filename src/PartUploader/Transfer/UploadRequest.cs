@@ -9,7 +9,8 @@ internal sealed record UploadRequest(
     bool ForceMultipart,
     WholeBlobDigests WholeBlobDigests,
     IProgress<UploadProgress>? Progress,
-    JournalRequest? Journal = null);
+    JournalRequest? Journal = null,
+    SegmentPool? SharedPool = null);
 
 /// <summary>An opt-in journal: where to write it, the source's identity, and the state to resume from.</summary>
 internal sealed record JournalRequest(string Path, SourceIdentity Source, JournalState? ResumeFrom);
@@ -23,6 +24,9 @@ internal sealed class TransferDiagnostics
     public int PeakInFlight => Volatile.Read(ref _peakInFlight);
 
     public SegmentPool? Pool { get; set; }
+
+    /// <summary>Gets or sets the request window of a batch, to read its peak.</summary>
+    public PartUploader.Internal.Protocol.RequestWindow? Window { get; set; }
 
     public void Enter()
     {

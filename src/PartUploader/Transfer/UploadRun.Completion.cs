@@ -229,7 +229,7 @@ internal sealed partial class UploadRun
         }
         else
         {
-            pool = new SegmentPool(Math.Max(SegmentPool.SegmentSize, (long)SegmentPool.SegmentsFor(length) * SegmentPool.SegmentSize));
+            pool = _request.SharedPool ?? new SegmentPool(Math.Max(SegmentPool.SegmentSize, (long)SegmentPool.SegmentsFor(length) * SegmentPool.SegmentSize));
             if (_diagnostics is not null)
             {
                 _diagnostics.Pool = pool;

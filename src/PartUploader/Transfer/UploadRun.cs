@@ -121,7 +121,8 @@ internal sealed partial class UploadRun
     private async Task<PartUploadResult> MultipartAsync(PartPlan plan, CancellationToken callerToken)
     {
         // The pool holds whole segments: never fewer than the largest part needs (a resumed plan may have larger parts).
-        var pool = new SegmentPool(Math.Max(_options.MaxBufferedBytes, (long)SegmentPool.SegmentsFor(plan.MaxSize) * SegmentPool.SegmentSize));
+        // A batch passes the budget all its blobs share (a blob's parts are planned to fit it).
+        SegmentPool pool = _request.SharedPool ?? new SegmentPool(Math.Max(_options.MaxBufferedBytes, (long)SegmentPool.SegmentsFor(plan.MaxSize) * SegmentPool.SegmentSize));
         if (_diagnostics is not null)
         {
             _diagnostics.Pool = pool;

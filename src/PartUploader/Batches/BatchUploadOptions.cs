@@ -1,0 +1,38 @@
+namespace PartUploader;
+
+/// <summary>Where and how a batch is uploaded; every item shares the client's window of requests and memory budget.</summary>
+public sealed class BatchUploadOptions
+{
+    /// <summary>Gets or sets the layer of every item that names none.</summary>
+    public required string LayerId { get; set; }
+
+    /// <summary>Gets or sets the content type of every item that names none.</summary>
+    /// <value>The default value is <c>application/octet-stream</c>.</value>
+    public string ContentType { get; set; } = "application/octet-stream";
+
+    /// <summary>Gets or sets what a failed item does to the rest of the batch.</summary>
+    /// <value>The default value is <see cref="BatchErrorPolicy.ContinueOnError"/>.</value>
+    public BatchErrorPolicy ErrorPolicy { get; set; } = BatchErrorPolicy.ContinueOnError;
+
+    /// <summary>Gets or sets the whole-blob digests computed for every item, in the same read pass (for partition metadata).</summary>
+    /// <value>The default value is <see cref="WholeBlobDigests.None"/> (the CRC-32C is always computed).</value>
+    public WholeBlobDigests WholeBlobDigests { get; set; } = WholeBlobDigests.None;
+
+    /// <summary>Gets or sets the receiver of the batch's progress (at most about ten reports a second, and one per finished item).</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public IProgress<BatchProgress>? Progress { get; set; }
+
+    /// <summary>Gets or sets a callback for each finished item, succeeded or failed; called from the item's task, possibly concurrently.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Action<BatchItemResult>? ItemFinished { get; set; }
+}
+
+/// <summary>What a failed item does to the rest of a batch.</summary>
+public enum BatchErrorPolicy
+{
+    /// <summary>The other items go on; the result lists the failures.</summary>
+    ContinueOnError = 0,
+
+    /// <summary>No new item starts, the items in flight are cancelled (on the server too), and <see cref="BatchUploadException"/> is thrown.</summary>
+    StopOnFirstError,
+}
