@@ -9,12 +9,12 @@ namespace PartUploader.Cli.Tests;
 public sealed class InputCheckTests(CliEmulatorFixture fixture) : IClassFixture<CliEmulatorFixture>
 {
     [Fact]
-    public async Task Upload_Directory_SaysItIsADirectory()
+    public async Task Upload_DirectoryWithOneHandle_SaysADirectoryTakesAPrefix()
     {
         CliResult result = await CliRunner.RunAsync(["upload", fixture.WorkDirectory, .. fixture.Target(), "--handle", "dir"]);
 
         result.ExitCode.ShouldBe(2, result.ToString());
-        result.StdErr.ShouldContain("is a directory");
+        result.StdErr.ShouldContain("for a directory use --handle-prefix");
         fixture.Emulator.Journal.Entries.ShouldBeEmpty();
     }
 

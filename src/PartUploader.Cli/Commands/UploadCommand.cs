@@ -7,18 +7,17 @@ namespace PartUploader.Cli.Commands;
 /// <summary><c>partupload upload &lt;file|-&gt; --catalog --layer [...]</c>.</summary>
 internal static class UploadCommand
 {
-    private const long DefaultMaxBufferedBytes = 256L * 1024 * 1024;
-
     public static Command Create()
     {
         var common = new CommonOptions();
         var options = new UploadCommandOptions();
         var command = new Command(
             "upload",
-            "Upload a file, a FIFO or standard input as one blob (multipart for large data). Ctrl+C or 'partupload cancel' cancels the upload on the server, then exits with 5.\n\n" +
+            "Upload a file, a FIFO or standard input as one blob (multipart for large data), or a directory as one blob per file (all sharing one window and memory budget). Ctrl+C or 'partupload cancel' cancels the upload on the server, then exits with 5.\n\n" +
             "Examples:\n  partupload upload tiles.bin --catalog hrn:here:data::myorg:cat --layer tiles\n" +
             "  tar c dir | partupload upload - --handle dir-2026-11 --catalog hrn:here:data::myorg:cat --layer archive\n" +
-            "  partupload upload big.tar --resume big.tar.journal --catalog hrn:here:data::myorg:cat --layer archive");
+            "  partupload upload big.tar --resume big.tar.journal --catalog hrn:here:data::myorg:cat --layer archive\n" +
+            "  partupload upload tiles/ --handle-prefix r7. --include '**/*.bin' --manifest r7.json --catalog hrn:here:data::myorg:cat --layer tiles");
         common.AddTo(command);
         options.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(parse, common, options, cancellationToken));
@@ -30,6 +29,11 @@ internal static class UploadCommand
         UploadReporter reporter = UploadReporter.Create(parse.GetValue(common.Json), Console.Out, Console.Error);
         string path = parse.GetValue(options.Source)!;
         string? problem = common.Validate(parse, out Uri? lookupUrl) ?? options.Validate(parse, path);
+        if (problem is null && Directory.Exists(path))
+        {
+            return await DirectoryUpload.RunAsync(parse, common, options, path, lookupUrl, cancellationToken).ConfigureAwait(false);
+        }
+
         UploadSource? source = null;
         if (problem is null)
         {
@@ -82,15 +86,7 @@ internal static class UploadCommand
             try
             {
                 using HttpClient http = CommonOptions.CreateHttpClient();
-                long? partBytes = options.PartBytes(parse);
-                int? parallel = parse.GetValue(options.Concurrency);
-                PartUploadClient client = common.CreateClient(parse, http, lookupUrl, o =>
-                {
-                    o.DigestAlgorithm = options.Digest(parse);
-                    o.PartSize = partBytes;
-                    o.MaxConcurrency = parallel ?? o.MaxConcurrency;
-                    o.MaxBufferedBytes = Math.Max(DefaultMaxBufferedBytes, o.MaxConcurrency * (partBytes ?? UploadCommandOptions.MinPartSize));
-                });
+                PartUploadClient client = options.CreateClient(parse, common, http, lookupUrl);
                 var uploadOptions = new PartUploadOptions { LayerId = info.LayerId, DataHandle = info.DataHandle, JournalPath = journal };
                 if (parse.GetValue(options.ContentType) is string type)
                 {

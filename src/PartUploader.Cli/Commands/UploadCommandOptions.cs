@@ -6,6 +6,7 @@ namespace PartUploader.Cli.Commands;
 internal sealed class UploadCommandOptions
 {
     public const long MinPartSize = 5L * 1024 * 1024;
+    private const long DefaultMaxBufferedBytes = 256L * 1024 * 1024;
     private const long MaxPartSize = 5L * 1024 * 1024 * 1024;
     private static readonly string[] s_digests = ["crc32c", "md5", "sha1", "sha256", "none"];
 
@@ -47,10 +48,42 @@ internal sealed class UploadCommandOptions
         HelpName = "journal",
     };
 
+    public Option<string[]> Include { get; } = new("--include")
+    {
+        Description = "Directory: a glob of relative paths to take ('*' within a folder, '**' across folders); repeatable (default: every file).",
+        HelpName = "glob",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string[]> Exclude { get; } = new("--exclude")
+    {
+        Description = "Directory: a glob of relative paths to leave out; repeatable.",
+        HelpName = "glob",
+    };
+
+    public Option<string?> HandlePrefix { get; } = new("--handle-prefix")
+    {
+        Description = "Directory: put before every handle made from a relative path (handles are single-use: a new release needs a new prefix).",
+        HelpName = "prefix",
+    };
+
+    public Option<string> Handles { get; } = new("--handles")
+    {
+        Description = "Directory: data handles from the relative path ('a/b c.bin' -> 'a.b-c.bin', after --handle-prefix) or new UUIDs.",
+        DefaultValueFactory = _ => "path",
+        HelpName = "path|uuid",
+    };
+
+    public Option<string?> Manifest { get; } = new("--manifest")
+    {
+        Description = "Directory: write a JSON manifest (per file: source, handle, size, crc32c, or its error) to this file.",
+        HelpName = "file",
+    };
+
     public void AddTo(Command command)
     {
         command.Arguments.Add(Source);
-        foreach (Option option in (Option[])[Handle, ContentType, PartSize, Concurrency, DigestName, Resume])
+        foreach (Option option in (Option[])[Handle, ContentType, PartSize, Concurrency, DigestName, Resume, Include, Exclude, HandlePrefix, Handles, Manifest])
         {
             command.Options.Add(option);
         }
@@ -98,7 +131,45 @@ internal sealed class UploadCommandOptions
             return "--resume needs a journal file path.";
         }
 
+        if (parse.GetValue(Handles) is not ("path" or "uuid"))
+        {
+            return $"--handles must be path or uuid (was '{parse.GetValue(Handles)}').";
+        }
+
+        bool directory = Directory.Exists(path);
+        foreach (Option option in (Option[])[Include, Exclude, HandlePrefix, Manifest])
+        {
+            if (!directory && parse.GetResult(option) is { Implicit: false })
+            {
+                return $"{option.Name} is for a directory source; '{path}' is not a directory.";
+            }
+        }
+
+        if (directory && parse.GetValue(Handle) is not null)
+        {
+            return "--handle names one blob; for a directory use --handle-prefix or --handles.";
+        }
+
+        if (directory && parse.GetValue(Resume) is not null)
+        {
+            return "--resume is not supported for a directory yet: run the directory again with a new --handle-prefix, or upload files one by one with --resume.";
+        }
+
         return null;
+    }
+
+    /// <summary>Reads the credentials (exit code 3 when missing) and makes the client with this command's tuning.</summary>
+    public PartUploadClient CreateClient(ParseResult parse, CommonOptions common, HttpClient http, Uri? lookupUrl)
+    {
+        long? partBytes = PartBytes(parse);
+        int? parallel = parse.GetValue(Concurrency);
+        return common.CreateClient(parse, http, lookupUrl, o =>
+        {
+            o.DigestAlgorithm = Digest(parse);
+            o.PartSize = partBytes;
+            o.MaxConcurrency = parallel ?? o.MaxConcurrency;
+            o.MaxBufferedBytes = Math.Max(DefaultMaxBufferedBytes, o.MaxConcurrency * (partBytes ?? MinPartSize));
+        });
     }
 
     public long? PartBytes(ParseResult parse) =>

@@ -20,6 +20,7 @@ internal static class RequestProperties
 /// <param name="BaseUrl">The catalog's blob v1 base URL, e.g. <c>https://host/blobstore/v1/catalogs/{hrn}</c>.</param>
 /// <param name="Tokens">The bearer token source; tokens are sent only to <paramref name="BaseUrl"/>'s host.</param>
 /// <param name="ResendOnUnauthorized">True to refresh the token and re-send once on 401; false for part uploads, whose retry must take a fresh number.</param>
+/// <param name="Window">The window of requests in flight a batch shares, or null for none.</param>
 internal sealed record BlobEndpoint(Uri BaseUrl, AccessTokenSource Tokens, bool ResendOnUnauthorized = true, RequestWindow? Window = null)
 {
     public BlobEndpoint ForPartUploads() => this with { ResendOnUnauthorized = false };

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using PartUploader.Cli.Reporting;
+
+namespace PartUploader.Cli.Commands;
+
+/// <summary><c>partupload upload &lt;dir&gt;</c>: one blob per file, as one batch (one window of requests, one memory budget).</summary>
+internal static class DirectoryUpload
+{
+    public static async Task<int> RunAsync(
+        ParseResult parse, CommonOptions common, UploadCommandOptions options, string directory, Uri? lookupUrl, CancellationToken cancellationToken)
+    {
+        var reporter = new BatchReporter(parse.GetValue(common.Json), Console.Out, Console.Error);
+        IReadOnlyList<BatchUploadItem> items;
+        try
+        {
+            var listing = new DirectoryUploadOptions
+            {
+                HandlePrefix = parse.GetValue(options.HandlePrefix),
+                HandleNaming = parse.GetValue(options.Handles) == "uuid" ? DataHandleNaming.Uuid : DataHandleNaming.RelativePath,
+            };
+            foreach (string glob in parse.GetValue(options.Include) ?? [])
+            {
+                listing.Include.Add(glob);
+            }
+
+            foreach (string glob in parse.GetValue(options.Exclude) ?? [])
+            {
+                listing.Exclude.Add(glob);
+            }
+
+            items = BatchUploadItem.FromDirectory(directory, listing);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            reporter.Failed(CliFailure.BadInput(CliMessages.Clean(ex.Message)));
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            using HttpClient http = CommonOptions.CreateHttpClient();
+            PartUploadClient client = options.CreateClient(parse, common, http, lookupUrl);
+            var batch = new BatchUploadOptions
+            {
+                LayerId = parse.GetValue(common.Layer)!,
+                ItemFinished = reporter.ItemFinished,
+            };
+            if (parse.GetValue(options.ContentType) is string type)
+            {
+                batch.ContentType = type;
+            }
+
+            reporter.Started(directory, items.Count, items.Sum(i => new FileInfo(i.Source).Length));
+            BatchUploadResult result = await client.UploadBatchAsync(items, batch, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(options.Manifest) is string manifest)
+            {
+                FileStream file = File.Create(manifest);
+                await using (file.ConfigureAwait(false))
+                {
+                    await result.WriteManifestAsync(file, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            reporter.Summary(result);
+            return result.Failed == 0 ? ExitCodes.Success : ExitCodes.ServiceError;
+        }
+#pragma warning disable CA1031 // Every failure becomes a documented exit code and a message.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            CliFailure failure = CliFailure.From(ex, cancellationToken.IsCancellationRequested);
+            reporter.Failed(failure);
+            return failure.ExitCode;
+        }
+    }
+}

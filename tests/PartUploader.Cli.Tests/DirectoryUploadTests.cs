@@ -1,0 +1,112 @@
+using System.Text.Json;
+using PartUploader.Emulator;
+
+namespace PartUploader.Cli.Tests;
+
+/// <summary><c>partupload upload &lt;dir&gt;</c>: one blob per file in one batch; events per file; exit 0, 4 or 2.</summary>
+public sealed class DirectoryUploadTests(CliEmulatorFixture fixture) : IClassFixture<CliEmulatorFixture>
+{
+    [Fact]
+    public async Task Upload_Directory_StoresEveryFileWithEventsPerFileAndAManifest()
+    {
+        string dir = MakeTree("tree", ["a.bin", "sub/b c.bin", "sub/deep/d.bin", "skip/e.tmp"]);
+        string prefix = CliEmulatorFixture.NewHandle("r") + ".";
+        string manifest = Path.Combine(fixture.WorkDirectory, prefix + "manifest.json");
+
+        CliResult result = await CliRunner.RunAsync(["upload", dir, .. fixture.Target(), "--handle-prefix", prefix, "--exclude", "**/*.tmp", "--manifest", manifest, "--json"]);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        JsonElement[] events = [.. result.Lines.Select(l => JsonDocument.Parse(l).RootElement)];
+        JsonElement[] completed = [.. events.Where(e => e.GetProperty("event").GetString() == "item-completed")];
+        completed.Select(e => e.GetProperty("handle").GetString()).Order().ShouldBe([prefix + "a.bin", prefix + "sub.b-c.bin", prefix + "sub.deep.d.bin"]);
+        foreach (JsonElement item in completed)
+        {
+            string source = item.GetProperty("source").GetString()!;
+            byte[] data = await File.ReadAllBytesAsync(source);
+            item.GetProperty("size").GetInt64().ShouldBe(data.Length);
+            item.GetProperty("crc32c").GetString()!.Length.ShouldBe(8);
+            fixture.ReadBlob(item.GetProperty("handle").GetString()!).ShouldBe(data);
+        }
+
+        JsonElement summary = events[^1];
+        summary.GetProperty("event").GetString().ShouldBe("summary");
+        summary.GetProperty("succeeded").GetInt32().ShouldBe(3);
+        summary.GetProperty("failed").GetInt32().ShouldBe(0);
+        JsonDocument.Parse(await File.ReadAllTextAsync(manifest)).RootElement.GetProperty("items").GetArrayLength().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Upload_DirectoryWithAFailingFile_ExitsFourAndTheOthersAreStored()
+    {
+        string dir = MakeTree("partial", ["ok1.bin", "bad.bin", "ok2.bin"]);
+        string prefix = CliEmulatorFixture.NewHandle("p") + ".";
+        FaultRule refuse = fixture.Emulator.Faults.Add(FaultRule.Status(403) with { Operation = EmulatorOperation.PutBlob, DataHandle = prefix + "bad.bin", Times = FaultRule.Unlimited });
+        try
+        {
+            CliResult result = await CliRunner.RunAsync(["upload", dir, .. fixture.Target(), "--handle-prefix", prefix, "--json"]);
+
+            result.ExitCode.ShouldBe(4, result.ToString());
+            JsonElement failed = result.Lines.Select(l => JsonDocument.Parse(l).RootElement).Single(e => e.GetProperty("event").GetString() == "item-failed");
+            failed.GetProperty("handle").GetString().ShouldBe(prefix + "bad.bin");
+            failed.GetProperty("error").GetString().ShouldBe("auth");
+            fixture.ReadBlob(prefix + "ok1.bin").Length.ShouldBeGreaterThan(0);
+            fixture.ReadBlob(prefix + "ok2.bin").Length.ShouldBeGreaterThan(0);
+        }
+        finally
+        {
+            fixture.Emulator.Faults.Remove(refuse);
+        }
+    }
+
+    [Fact]
+    public async Task Upload_DirectoryWhoseFilesMapToOneHandle_ExitsTwoNamingBothWithoutAnyRequest()
+    {
+        string dir = MakeTree("collide", ["a b.bin", "a-b.bin"]);
+        int before = fixture.Emulator.Journal.Entries.Count;
+
+        CliResult result = await CliRunner.RunAsync(["upload", dir, .. fixture.Target()]);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.StdErr.ShouldContain("'a b.bin' and 'a-b.bin' both map to the handle 'a-b.bin'");
+        fixture.Emulator.Journal.Entries.Skip(before).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("--resume", "--resume is not supported for a directory")]
+    [InlineData("--handle", "for a directory use --handle-prefix")]
+    public async Task Upload_DirectoryWithAFileOnlyOption_ExitsTwo(string option, string message)
+    {
+        string dir = MakeTree("file-only-" + option.Trim('-'), ["a.bin"]);
+
+        CliResult result = await CliRunner.RunAsync(["upload", dir, .. fixture.Target(), option, "x"]);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.StdErr.ShouldContain(message);
+    }
+
+    [Fact]
+    public async Task Upload_FileWithADirectoryOption_ExitsTwo()
+    {
+        string path = fixture.WriteFile("single-with-include.bin", 10);
+
+        CliResult result = await CliRunner.RunAsync(["upload", path, .. fixture.Target(), "--include", "*.bin"]);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.StdErr.ShouldContain("--include is for a directory source");
+    }
+
+    private string MakeTree(string name, string[] files)
+    {
+        string root = Path.Combine(fixture.WorkDirectory, name);
+        foreach ((string relative, int i) in files.Select((f, i) => (f, i)))
+        {
+            string path = Path.Combine(root, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            byte[] data = new byte[1000 + (i * 777)];
+            new Random(i).NextBytes(data);
+            File.WriteAllBytes(path, data);
+        }
+
+        return root;
+    }
+}
