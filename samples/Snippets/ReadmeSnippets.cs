@@ -27,6 +27,32 @@ public static class ReadmeSnippets
         #endregion
     }
 
+    public static async Task ManyFilesAsync(PartUploadClient client, CancellationToken cancellationToken)
+    {
+        #region Snippet:ManyFiles
+        // Every file of a directory, one blob each; handles from the relative path: "r7.tiles.12.a-b.bin".
+        IReadOnlyList<BatchUploadItem> items = BatchUploadItem.FromDirectory("release/", new DirectoryUploadOptions
+        {
+            HandlePrefix = "r7.", // handles are single-use: the next release takes a new prefix
+            Include = { "**/*.bin" },
+        });
+
+        BatchUploadResult batch = await client.UploadBatchAsync(items, new BatchUploadOptions
+        {
+            LayerId = "tiles",
+            ItemFinished = item => Console.WriteLine(item), // one call per finished file, stored or failed
+        }, cancellationToken);
+
+        foreach (BatchItemResult failed in batch.Failures)
+        {
+            Console.Error.WriteLine($"{failed.Item.Source}: {failed.Error!.Message}");
+        }
+
+        await using FileStream manifest = File.Create("release-r7.manifest.json"); // handle, size, CRC-32C per file
+        await batch.WriteManifestAsync(manifest, cancellationToken);
+        #endregion
+    }
+
     public static async Task DependencyInjectionAsync(string[] args)
     {
         #region Snippet:DependencyInjection
@@ -51,7 +77,7 @@ public static class ReadmeSnippets
         {
             // 409: data handles are never reusable; choose another one.
         }
-        catch (PartChecksumMismatchException ex) when (ex.ErrorCode == "SourceChanged")
+        catch (PartChecksumMismatchException ex) when (ex.ErrorCode == PartUploadErrorCodes.SourceChanged)
         {
             // The file changed while it was read; the upload was cancelled on the server.
         }
