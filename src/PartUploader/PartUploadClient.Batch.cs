@@ -34,8 +34,9 @@ public partial class PartUploadClient
             Diagnostics.Window = scheduler.Window;
         }
 
+        BatchJournal? journal = options.JournalDirectory is null ? null : BatchJournal.Open(options.JournalDirectory);
         var batch = new BatchUpload(options, _options.MaxConcurrency, _protocol.TimeProvider, (item, progress, token) =>
-            UploadItemAsync(item, options, progress, endpoint, scheduler, token));
+            UploadItemAsync(item, options, progress, endpoint, scheduler, journal, token));
         return await batch.RunAsync(items, cancellationToken).ConfigureAwait(false);
     }
 
@@ -54,9 +55,14 @@ public partial class PartUploadClient
         return UploadBatchAsync(items.ToAsyncEnumerable(), options, cancellationToken);
     }
 
-    private async Task<PartUploadResult> UploadItemAsync(
-        BatchUploadItem item, BatchUploadOptions batch, IProgress<UploadProgress> progress, BlobEndpoint endpoint, TransferScheduler scheduler, CancellationToken token)
+    private async Task<(PartUploadResult, bool)> UploadItemAsync(
+        BatchUploadItem item, BatchUploadOptions batch, IProgress<UploadProgress> progress, BlobEndpoint endpoint, TransferScheduler scheduler, BatchJournal? journal, CancellationToken token)
     {
+        if (journal is not null && journal.TryGetCompleted(item.DataHandle, out BatchJournalEntry done))
+        {
+            return (done.ToResult(), true);
+        }
+
         var options = new PartUploadOptions
         {
             LayerId = item.LayerId ?? batch.LayerId,
@@ -67,18 +73,129 @@ public partial class PartUploadClient
             Progress = progress,
         };
         UploadValidation.Validate(options, _options.MaxDataHandleLength);
-        var request = new UploadRequest(options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, ForceMultipart: false, options.WholeBlobDigests, progress, Journal: null, scheduler.Pool);
-        if (item.FilePath is not null)
+        JournalRequest? uploadJournal = null;
+        if (journal is not null && item.FilePath is not null && _options.PartNumbering == PartNumbering.FreshOnRetry)
         {
-            using FileSource file = FileSource.Open(item.FilePath);
-            return await new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, file, Diagnostics).RunAsync(token).ConfigureAwait(false);
+            string path = journal.UploadJournalPath(item.DataHandle);
+            uploadJournal = File.Exists(path)
+                ? ResumeCheck.Prepare(item.FilePath, options, path, keepOnSuccess: true)
+                : new JournalRequest(path, SourceIdentity.Of(item.FilePath), ResumeFrom: null, KeepOnSuccess: true);
+            if (uploadJournal.ResumeFrom is not null)
+            {
+                ResumeCheck.EnsureSameService(uploadJournal, endpoint);
+            }
         }
 
-        Stream stream = await item.OpenAsync!(token).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        bool startedBefore = journal?.WasStarted(item.DataHandle) == true;
+        journal?.RecordStarted(item.DataHandle, item.Source);
+        var request = new UploadRequest(options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, ForceMultipart: false, options.WholeBlobDigests, progress, uploadJournal, scheduler.Pool);
+        PartUploadResult result;
+        if (item.FilePath is not null)
         {
-            using var source = new StreamSource(stream);
-            return await new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, source, Diagnostics).RunAsync(token).ConfigureAwait(false);
+            PartUploadResult? stored = null;
+            try
+            {
+                using FileSource file = FileSource.Open(item.FilePath);
+                result = await new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, file, Diagnostics).RunAsync(token).ConfigureAwait(false);
+            }
+            catch (BlobAlreadyExistsException) when (startedBefore && uploadJournal?.ResumeFrom is null)
+            {
+                // An earlier run may have stored this file (a single PUT) and stopped before recording it: compare the bytes.
+                stored = await StoredBlobMatchesAsync(options, item.FilePath, token).ConfigureAwait(false);
+                if (stored is null)
+                {
+                    throw;
+                }
+
+                result = stored;
+            }
+        }
+        else
+        {
+            Stream stream = await item.OpenAsync!(token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                using var source = new StreamSource(stream);
+                result = await new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, source, Diagnostics).RunAsync(token).ConfigureAwait(false);
+            }
+        }
+
+        journal?.RecordCompleted(item.DataHandle, item.Source, result);
+        return (result, false);
+    }
+
+    /// <summary>For a file an interrupted batch may have stored: its result when the stored blob's CRC-32C and size equal the file's, else null.</summary>
+    private async Task<PartUploadResult?> StoredBlobMatchesAsync(PartUploadOptions options, string filePath, CancellationToken token)
+    {
+        System.IO.Hashing.Crc32 fileHash = Internal.Hashing.Crc32C.CreateIncremental();
+        long fileLength = 0;
+        FileStream file = new(filePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        await using (file.ConfigureAwait(false))
+        {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = await file.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
+            {
+                fileHash.Append(buffer.AsSpan(0, n));
+                fileLength += n;
+            }
+        }
+
+        uint fileCrc = fileHash.GetCurrentHashAsUInt32();
+        using var stored = new Crc32CStream();
+        await DownloadToAsync(options.LayerId, options.DataHandle, stored, token).ConfigureAwait(false);
+        return stored.Length != fileLength || stored.Crc != fileCrc ? null : new PartUploadResult
+        {
+            DataHandle = options.DataHandle,
+            Size = fileLength,
+            Multipart = false,
+            PartSize = 0,
+            PartCount = 1,
+            PartNumbers = [],
+            Retries = 0,
+            Crc32C = fileCrc,
+            VerifiedRanges = 1,
+            Elapsed = TimeSpan.Zero,
+            ResumedParts = 1,
+            ResumedBytes = fileLength,
+        };
+    }
+
+    /// <summary>A write-only sink that keeps the CRC-32C and length of what passes through.</summary>
+    private sealed class Crc32CStream : Stream
+    {
+        private readonly System.IO.Hashing.Crc32 _hash = Internal.Hashing.Crc32C.CreateIncremental();
+
+        public uint Crc => _hash.GetCurrentHashAsUInt32();
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Written;
+
+        public override long Position { get => Written; set => throw new NotSupportedException(); }
+
+        private long Written { get; set; }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _hash.Append(buffer);
+            Written += buffer.Length;
         }
     }
 }

@@ -188,33 +188,10 @@ public partial class PartUploadClient
         }
 
         ValidateJournalUse(options);
-        JournalState state = UploadJournal.Load(options.JournalPath);
-        if (state.LayerId != options.LayerId || state.DataHandle != options.DataHandle || state.ContentType != options.ContentType)
-        {
-            throw new ArgumentException($"The journal is of data handle '{state.DataHandle}' in layer '{state.LayerId}' ({state.ContentType}); the options name another upload.", nameof(options));
-        }
-
-        SourceIdentity now = SourceIdentity.Of(filePath);
-        if (now != state.Source)
-        {
-            throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
-                $"The file changed since the interrupted upload (then {state.Source.Describe()}; now {now.Describe()}, or different content)", "Resume", 0, PartUploadErrorCodes.SourceChanged, dataHandle: state.DataHandle))
-            {
-                ErrorCode = PartUploadErrorCodes.SourceChanged,
-                Operation = "Resume",
-                DataHandle = state.DataHandle,
-                UploadId = state.UploadId,
-            };
-        }
-
-        BlobEndpoint endpoint = await GetEndpointAsync(cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(endpoint.BaseUrl.AbsoluteUri, state.BaseUrl, StringComparison.Ordinal))
-        {
-            throw new ArgumentException("The journal belongs to another catalog or service than this client's; the token is never sent to a host taken from a journal.", nameof(options));
-        }
-
+        JournalRequest journal = ResumeCheck.Prepare(filePath, options, options.JournalPath, keepOnSuccess: false);
+        ResumeCheck.EnsureSameService(journal, await GetEndpointAsync(cancellationToken).ConfigureAwait(false));
         using FileSource source = FileSource.Open(filePath);
-        return await RunAsync(source, options, new JournalRequest(options.JournalPath, now, state), cancellationToken).ConfigureAwait(false);
+        return await RunAsync(source, options, journal, cancellationToken).ConfigureAwait(false);
     }
 
     private void ValidateJournalUse(PartUploadOptions options)

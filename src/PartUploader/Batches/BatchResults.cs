@@ -3,12 +3,16 @@ namespace PartUploader;
 /// <summary>How one item of a batch ended.</summary>
 public sealed class BatchItemResult
 {
-    internal BatchItemResult(BatchUploadItem item, PartUploadResult? result, Exception? error)
+    internal BatchItemResult(BatchUploadItem item, PartUploadResult? result, Exception? error, bool fromJournal = false)
     {
         Item = item;
         Result = result;
         Error = error;
+        FromJournal = fromJournal;
     }
+
+    /// <summary>Gets whether the batch journal recorded this item as completed by an earlier run: nothing was sent for it now.</summary>
+    public bool FromJournal { get; }
 
     /// <summary>Gets the item.</summary>
     public BatchUploadItem Item { get; }

@@ -22,6 +22,17 @@ public sealed class BatchUploadOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public IProgress<BatchProgress>? Progress { get; set; }
 
+    /// <summary>Gets or sets a directory for the batch's crash-safe journal, or null for none.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    /// <remarks>
+    /// Running the same batch again with the same directory skips the items recorded as completed (their results come
+    /// from the journal, nothing is sent), continues file items that were in flight from their upload journals (only
+    /// the missing parts, under part numbers above any used; a file changed since then fails with
+    /// <see cref="PartUploadErrorCodes.SourceChanged"/>), and starts the rest. No completed item is uploaded twice.
+    /// Stream items are not resumable: one interrupted in flight fails on the rerun if the service kept its blob.
+    /// </remarks>
+    public string? JournalDirectory { get; set; }
+
     /// <summary>Gets or sets a callback for each finished item, succeeded or failed; called from the item's task, possibly concurrently.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public Action<BatchItemResult>? ItemFinished { get; set; }

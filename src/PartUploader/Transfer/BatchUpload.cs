@@ -10,7 +10,7 @@ internal sealed class BatchUpload(
     BatchUploadOptions options,
     int maxItemsInFlight,
     TimeProvider time,
-    Func<BatchUploadItem, IProgress<UploadProgress>, CancellationToken, Task<PartUploadResult>> uploadItem)
+    Func<BatchUploadItem, IProgress<UploadProgress>, CancellationToken, Task<(PartUploadResult Result, bool FromJournal)>> uploadItem)
 {
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(100);
     private readonly ConcurrentDictionary<long, BatchItemResult> _results = new();
@@ -64,7 +64,8 @@ internal sealed class BatchUpload(
         BatchItemResult outcome;
         try
         {
-            outcome = new BatchItemResult(item, await uploadItem(item, progress, token).ConfigureAwait(false), null);
+            (PartUploadResult result, bool fromJournal) = await uploadItem(item, progress, token).ConfigureAwait(false);
+            outcome = new BatchItemResult(item, result, null, fromJournal);
             Interlocked.Increment(ref _succeeded);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -13,7 +13,11 @@ internal sealed record UploadRequest(
     SegmentPool? SharedPool = null);
 
 /// <summary>An opt-in journal: where to write it, the source's identity, and the state to resume from.</summary>
-internal sealed record JournalRequest(string Path, SourceIdentity Source, JournalState? ResumeFrom);
+/// <param name="Path">Where the journal is written.</param>
+/// <param name="Source">The file's identity now.</param>
+/// <param name="ResumeFrom">The interrupted upload's state, or null for a new upload.</param>
+/// <param name="KeepOnSuccess">True when the caller deletes the journal after recording the completion itself (a batch journal).</param>
+internal sealed record JournalRequest(string Path, SourceIdentity Source, JournalState? ResumeFrom, bool KeepOnSuccess = false);
 
 /// <summary>Observations of a transfer for tests and benchmarks: peak parts in flight and the buffer pool.</summary>
 internal sealed class TransferDiagnostics

@@ -328,7 +328,11 @@ internal sealed partial class UploadRun
             committed = true;
             int verified = await VerifyAsync(parts, totalBytes, pool, callerToken).ConfigureAwait(false);
             (string? md5, string? sha1, string? sha256) = resume is null ? blobHasher.Finish() : default;
-            _journal?.Delete();
+            if (_request.Journal is not { KeepOnSuccess: true })
+            {
+                _journal?.Delete();
+            }
+
             TimeSpan elapsed = _time.GetElapsedTime(_started);
             _progress.Close(report: true);
             Log.UploadCompleted(_logger, UploadId, _request.DataHandle, totalBytes, parts.Count, _progress.Retries, (long)elapsed.TotalMilliseconds);
