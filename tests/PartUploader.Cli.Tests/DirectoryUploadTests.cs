@@ -71,17 +71,32 @@ public sealed class DirectoryUploadTests(CliEmulatorFixture fixture) : IClassFix
         fixture.Emulator.Journal.Entries.Skip(before).ShouldBeEmpty();
     }
 
-    [Theory]
-    [InlineData("--resume", "--resume is not supported for a directory")]
-    [InlineData("--handle", "for a directory use --handle-prefix")]
-    public async Task Upload_DirectoryWithAFileOnlyOption_ExitsTwo(string option, string message)
+    [Fact]
+    public async Task Upload_DirectoryWithOneHandle_ExitsTwo()
     {
-        string dir = MakeTree("file-only-" + option.Trim('-'), ["a.bin"]);
+        string dir = MakeTree("file-only-handle", ["a.bin"]);
 
-        CliResult result = await CliRunner.RunAsync(["upload", dir, .. fixture.Target(), option, "x"]);
+        CliResult result = await CliRunner.RunAsync(["upload", dir, .. fixture.Target(), "--handle", "x"]);
 
         result.ExitCode.ShouldBe(2, result.ToString());
-        result.StdErr.ShouldContain(message);
+        result.StdErr.ShouldContain("for a directory use --handle-prefix");
+    }
+
+    [Fact]
+    public async Task Upload_DirectoryRunAgainWithItsJournal_SkipsStoredFilesAndSendsNothingForThem()
+    {
+        string dir = MakeTree("rerun", ["a.bin", "b/c.bin"]);
+        string prefix = CliEmulatorFixture.NewHandle("rr") + ".";
+        string journal = Path.Combine(fixture.WorkDirectory, prefix + "journal");
+        CliResult first = await CliRunner.RunAsync(["upload", dir, .. fixture.Target(), "--handle-prefix", prefix, "--resume", journal]);
+        first.ExitCode.ShouldBe(0, first.ToString());
+        int before = fixture.Emulator.Journal.Entries.Count;
+
+        CliResult second = await CliRunner.RunAsync(["upload", dir, .. fixture.Target(), "--handle-prefix", prefix, "--resume", journal, "--json"]);
+
+        second.ExitCode.ShouldBe(0, second.ToString());
+        second.Lines.Count(l => l.Contains("\"item-completed\"", StringComparison.Ordinal)).ShouldBe(2);
+        fixture.Emulator.Journal.Entries.Skip(before).ShouldNotContain(e => e.Operation == EmulatorOperation.PutBlob || e.Operation == EmulatorOperation.StartMultipart);
     }
 
     [Fact]

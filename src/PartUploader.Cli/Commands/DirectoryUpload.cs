@@ -44,6 +44,7 @@ internal static class DirectoryUpload
             {
                 LayerId = parse.GetValue(common.Layer)!,
                 ItemFinished = reporter.ItemFinished,
+                JournalDirectory = parse.GetValue(options.Resume),
             };
             if (parse.GetValue(options.ContentType) is string type)
             {

@@ -44,7 +44,7 @@ internal sealed class UploadCommandOptions
 
     public Option<string?> Resume { get; } = new("--resume")
     {
-        Description = "A resume journal: written while the file uploads; if it already exists, the interrupted upload it records is continued (only missing parts are sent).",
+        Description = "A resume journal: written while the file uploads; if it already exists, the interrupted upload it records is continued (only missing parts are sent). For a directory: a journal directory; running the same command again skips the files already stored and continues the interrupted ones.",
         HelpName = "journal",
     };
 
@@ -150,9 +150,9 @@ internal sealed class UploadCommandOptions
             return "--handle names one blob; for a directory use --handle-prefix or --handles.";
         }
 
-        if (directory && parse.GetValue(Resume) is not null)
+        if (directory && parse.GetValue(Resume) is string journal && File.Exists(journal))
         {
-            return "--resume is not supported for a directory yet: run the directory again with a new --handle-prefix, or upload files one by one with --resume.";
+            return $"--resume for a directory names a journal directory; '{journal}' is a file.";
         }
 
         return null;
