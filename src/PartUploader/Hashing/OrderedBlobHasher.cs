@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using PartUploader.Internal.Transfer;
 
 namespace PartUploader.Internal.Hashing;
 
@@ -25,7 +24,7 @@ internal sealed class OrderedBlobHasher : IDisposable
 
     public bool IsActive => _md5 is not null || _sha1 is not null || _sha256 is not null;
 
-    public async ValueTask AppendAsync(int index, PartBuffer buffer, CancellationToken cancellationToken)
+    public async ValueTask AppendAsync(int index, ISpanSource buffer, CancellationToken cancellationToken)
     {
         if (!IsActive)
         {

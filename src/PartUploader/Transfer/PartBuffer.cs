@@ -4,7 +4,7 @@ using PartUploader.Internal.Hashing;
 namespace PartUploader.Internal.Transfer;
 
 /// <summary>One part's bytes in pooled segments; disposing returns the segments to the pool exactly once.</summary>
-internal sealed class PartBuffer : IDisposable
+internal sealed class PartBuffer : ISpanSource, IDisposable
 {
     private readonly SegmentPool _pool;
     private byte[][]? _segments;
