@@ -83,7 +83,7 @@ public partial class PartUploadClient
         if (options.BaseUrl is null)
         {
             _catalogHrn = CatalogHrn.Parse(options.CatalogHrn!);
-            _lookup = lookup ?? new ApiLookupClient(httpClient, tokenSource, options.LookupUrl, timeProvider, logger);
+            _lookup = lookup ?? new ApiLookupClient(httpClient, tokenSource, options.LookupUrl, timeProvider, logger, options.Retry);
         }
 
         _logger = logger ?? NullLogger.Instance;
