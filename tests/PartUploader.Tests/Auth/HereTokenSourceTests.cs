@@ -451,6 +451,104 @@ public class HereTokenSourceTests
     }
 
     [Fact]
+    public async Task GetTokenAsync_TimestampRejected_ResignsWithFreshNonceAndSignature()
+    {
+        var handler = new FakeHttpHandler((_, i) =>
+        {
+            if (i > 0)
+            {
+                return TokenResponse("after-skew");
+            }
+
+            HttpResponseMessage response = ErrorResponse(HttpStatusCode.Unauthorized, "401204");
+            response.Headers.Date = s_start.AddMinutes(-30);
+            return response;
+        });
+        var sut = CreateSut(handler);
+
+        await sut.GetTokenAsync(false);
+
+        Dictionary<string, string>[] oauth = handler.Requests.Select(r => r.OAuthParameters()).ToArray();
+        oauth.Length.ShouldBe(2);
+        oauth[1]["oauth_nonce"].ShouldNotBe(oauth[0]["oauth_nonce"]);
+        oauth[1]["oauth_signature"].ShouldNotBe(oauth[0]["oauth_signature"]);
+    }
+
+    [Fact]
+    public async Task GetTokenAsync_FirstAttemptHangs_TimesOutAndRetriesAfterBackoff()
+    {
+        using var time = new TimerWatchingTimeProvider(s_start);
+        var handler = new FirstRequestHangsHandler(TokenResponse("second-attempt"));
+        var sut = new HereTokenSource(
+            new HereCredentials("key-id", Secret), new HttpClient(handler), new HereTokenSourceOptions { RequestTimeout = TimeSpan.FromSeconds(20) }, time);
+
+        Task<AccessToken> pending = sut.GetTokenAsync(false);
+        await time.WaitForTimerAsync(TimeSpan.FromSeconds(20));
+        time.Advance(TimeSpan.FromSeconds(20));
+        await time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1));
+        AccessToken token = await pending;
+
+        token.Value.ShouldBe("second-attempt");
+        handler.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task GetTokenAsync_TokenBodyBeyondCap_ThrowsInvalidTokenResponseAndStopsReading()
+    {
+        var body = new EndlessBody();
+        var handler = new FakeHttpHandler((_, _) => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) });
+        var sut = CreateSut(handler);
+
+        var ex = await Should.ThrowAsync<PartUploadException>(() => sut.GetTokenAsync(false));
+
+        ex.ErrorCode.ShouldBe("InvalidTokenResponse");
+        body.BytesRead.ShouldBeInRange(1024 * 1024, (1024 * 1024) + (16 * 1024));
+        handler.Count.ShouldBe(1);
+    }
+
+    /// <summary>Hangs on the first request until it is cancelled; answers the others.</summary>
+    private sealed class FirstRequestHangsHandler(HttpResponseMessage answer) : HttpMessageHandler
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _count) == 1)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+
+            return answer;
+        }
+    }
+
+    /// <summary>A response body of unknown length that never ends, counting what was read.</summary>
+    private sealed class EndlessBody : Stream
+    {
+        public long BytesRead { get; private set; }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            buffer.AsSpan(offset, count).Fill((byte)'{');
+            BytesRead += count;
+            return count;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public void ToString_Always_ShowsKeyIdButNotSecret()
     {
         var sut = CreateSut(new FakeHttpHandler((_, _) => TokenResponse()));
