@@ -143,7 +143,7 @@ public partial class PartUploadClient
 
         uint fileCrc = fileHash.GetCurrentHashAsUInt32();
         using var stored = new Crc32CStream();
-        await DownloadToAsync(options.LayerId, options.DataHandle, stored, token).ConfigureAwait(false);
+        await DownloadToAsync(options.LayerId, options.DataHandle, stored, options: null, token).ConfigureAwait(false);
         return stored.Length != fileLength || stored.Crc != fileCrc ? null : new PartUploadResult
         {
             DataHandle = options.DataHandle,

@@ -83,12 +83,12 @@ public partial class PartUploadClient
         if (options.BaseUrl is null)
         {
             _catalogHrn = CatalogHrn.Parse(options.CatalogHrn!);
-            _lookup = lookup ?? new ApiLookupClient(httpClient, tokenSource, options.LookupUrl, timeProvider, logger);
+            _lookup = lookup ?? new ApiLookupClient(httpClient, tokenSource, options.LookupUrl, timeProvider, logger, options.Retry);
         }
 
         _logger = logger ?? NullLogger.Instance;
 #pragma warning disable CA2000 // The handler chain is owned by the Refit HttpClient, which lives as long as this client.
-        var refitClient = new HttpClient(new BlobEndpointHandler(new TransportHandler(httpClient)))
+        var refitClient = new HttpClient(new ResponseBodyLimitHandler(new BlobEndpointHandler(new TransportHandler(httpClient))))
         {
             BaseAddress = RequestProperties.PlaceholderBaseAddress,
             Timeout = Timeout.InfiniteTimeSpan,
@@ -225,62 +225,6 @@ public partial class PartUploadClient
         }
     }
 
-    /// <summary>Tells whether a blob exists under a data handle (HEAD).</summary>
-    /// <param name="layerId">The layer.</param>
-    /// <param name="dataHandle">The data handle.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>True when the blob exists.</returns>
-    /// <exception cref="ArgumentException">The layer id or data handle is invalid.</exception>
-    /// <exception cref="PartUploadException">The service failed.</exception>
-    public virtual Task<bool> ExistsAsync(string layerId, string dataHandle, CancellationToken cancellationToken = default)
-    {
-        UploadValidation.ValidateLayerId(layerId, nameof(layerId));
-        UploadValidation.ValidateDataHandle(dataHandle, _options.MaxDataHandleLength, nameof(dataHandle));
-        return ExistsCoreAsync(layerId, dataHandle, cancellationToken);
-    }
-
-    private async Task<bool> ExistsCoreAsync(string layerId, string dataHandle, CancellationToken cancellationToken) =>
-        await _protocol.ExistsAsync(await GetEndpointAsync(cancellationToken).ConfigureAwait(false), layerId, dataHandle, _options.BillingTag, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Downloads a blob, or one byte range of it, into a stream.</summary>
-    /// <param name="layerId">The layer.</param>
-    /// <param name="dataHandle">The data handle.</param>
-    /// <param name="destination">Where the bytes go; not disposed.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The bytes written.</returns>
-    /// <exception cref="ArgumentException">An argument is invalid.</exception>
-    /// <exception cref="PartUploadException">The service failed (404 when the blob does not exist).</exception>
-    public virtual async Task<long> DownloadToAsync(string layerId, string dataHandle, Stream destination, CancellationToken cancellationToken = default)
-    {
-        UploadValidation.ValidateLayerId(layerId, nameof(layerId));
-        UploadValidation.ValidateDataHandle(dataHandle, _options.MaxDataHandleLength, nameof(dataHandle));
-        ArgumentNullException.ThrowIfNull(destination);
-        using HttpResponseMessage response = await _protocol.GetAsync(await GetEndpointAsync(cancellationToken).ConfigureAwait(false), layerId, dataHandle, range: null, _options.BillingTag, cancellationToken).ConfigureAwait(false);
-        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using System.Runtime.CompilerServices.ConfiguredAsyncDisposable bodyScope = body.ConfigureAwait(false);
-        long before = destination.CanSeek ? destination.Position : 0;
-        var counting = new CountingStream(destination);
-        await body.CopyToAsync(counting, 1024 * 1024, cancellationToken).ConfigureAwait(false);
-        return destination.CanSeek ? destination.Position - before : counting.Written;
-    }
-
-    /// <summary>Deletes a blob (index layers only; other layer types answer 403).</summary>
-    /// <param name="layerId">The layer.</param>
-    /// <param name="dataHandle">The data handle.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the service accepted the deletion.</returns>
-    /// <exception cref="ArgumentException">An argument is invalid.</exception>
-    /// <exception cref="PartUploadException">The service failed.</exception>
-    public virtual Task DeleteAsync(string layerId, string dataHandle, CancellationToken cancellationToken = default)
-    {
-        UploadValidation.ValidateLayerId(layerId, nameof(layerId));
-        UploadValidation.ValidateDataHandle(dataHandle, _options.MaxDataHandleLength, nameof(dataHandle));
-        return DeleteCoreAsync(layerId, dataHandle, cancellationToken);
-    }
-
-    private async Task DeleteCoreAsync(string layerId, string dataHandle, CancellationToken cancellationToken) =>
-        await _protocol.DeleteAsync(await GetEndpointAsync(cancellationToken).ConfigureAwait(false), layerId, dataHandle, _options.BillingTag, cancellationToken).ConfigureAwait(false);
-
     private async Task<PartUploadResult> RunAsync(PartSource source, PartUploadOptions options, CancellationToken cancellationToken) =>
         await RunAsync(source, options, journal: null, cancellationToken).ConfigureAwait(false);
 
@@ -297,40 +241,5 @@ public partial class PartUploadClient
     {
         Uri baseUrl = _options.BaseUrl ?? await _lookup!.GetBlobBaseUrlAsync(_catalogHrn!, cancellationToken).ConfigureAwait(false);
         return new BlobEndpoint(baseUrl, _tokenSource);
-    }
-
-    private sealed class CountingStream(Stream inner) : Stream
-    {
-        public long Written { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            inner.Write(buffer, offset, count);
-            Written += count;
-        }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-            Written += buffer.Length;
-        }
     }
 }

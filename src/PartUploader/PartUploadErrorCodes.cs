@@ -16,6 +16,9 @@ public static class PartUploadErrorCodes
     /// <summary>A part range read back after the upload differs from the source.</summary>
     public const string ReadBackMismatch = "ReadBackMismatch";
 
+    /// <summary>The downloaded bytes do not have the CRC-32C the caller expected (<see cref="DownloadOptions.ExpectedCrc32C"/>).</summary>
+    public const string DownloadMismatch = "DownloadMismatch";
+
     /// <summary>The service reported the multipart upload <c>failed</c>.</summary>
     public const string UploadFailed = "UploadFailed";
 

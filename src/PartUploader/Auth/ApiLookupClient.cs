@@ -4,6 +4,8 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PartUploader.Internal.Protocol;
+using PartUploader.Internal.Resilience;
 
 namespace PartUploader.Internal.Auth;
 
@@ -15,8 +17,12 @@ namespace PartUploader.Internal.Auth;
 /// Thread-safe. Answers are cached per HRN, API and version for the response's
 /// <c>Cache-Control: max-age</c> (not cached without it, or with <c>no-store</c>/<c>no-cache</c>), measured
 /// with the injected <see cref="TimeProvider"/>. A 401 makes the client force one token refresh and
-/// retry once. Errors become <see cref="PartUploadException"/> with <c>Operation</c> <c>Lookup</c>,
-/// <c>Status</c>, and the service's <c>code</c> as <c>ErrorCode</c>.
+/// retry once. Each lookup runs through a pipeline built like the client's (<see cref="UploadPipeline"/>):
+/// 408, 429 (Retry-After honoured), 5xx and network errors are retried, every attempt is bounded by the
+/// attempt timeout, and the body is read with a cap of <see cref="BoundedBody.DefaultMaxBytes"/> (beyond it:
+/// <c>InvalidLookupResponse</c>). Errors become <see cref="PartUploadException"/> with <c>Operation</c>
+/// <c>Lookup</c>, <c>Status</c>, and the service's <c>code</c> as <c>ErrorCode</c>; the service's strings are
+/// shortened and stripped of control characters before they reach a message.
 /// </remarks>
 internal sealed class ApiLookupClient
 {
@@ -27,6 +33,7 @@ internal sealed class ApiLookupClient
     private readonly string _lookupBase;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly OperationRunner _runner;
     private readonly ConcurrentDictionary<(string Hrn, string Api, string Version), CacheEntry> _cache = new();
 
     /// <summary>Initializes a new instance.</summary>
@@ -35,12 +42,14 @@ internal sealed class ApiLookupClient
     /// <param name="lookupBaseUrl">The lookup base URL; null for <c>https://api-lookup.data.api.platform.here.com/lookup/v1</c>.</param>
     /// <param name="timeProvider">The clock for the cache; null for <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">The logger; null for none.</param>
+    /// <param name="retry">The retry tuning (the client's <see cref="PartUploadClientOptions.Retry"/>); null for the defaults.</param>
     public ApiLookupClient(
         HttpClient httpClient,
         AccessTokenSource tokenSource,
         Uri? lookupBaseUrl = null,
         TimeProvider? timeProvider = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        PartRetryOptions? retry = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(tokenSource);
@@ -55,6 +64,11 @@ internal sealed class ApiLookupClient
         _lookupBase = lookupBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        retry ??= new PartRetryOptions();
+        _runner = new OperationRunner(UploadPipeline.Create(retry, _timeProvider, _logger), retry.AttemptTimeout, budget: null, RunnerError)
+        {
+            NetworkErrorCode = AuthErrorCodes.LookupUnreachable,
+        };
     }
 
     /// <summary>Resolves the blob v1 base URL of a catalog.</summary>
@@ -89,39 +103,53 @@ internal sealed class ApiLookupClient
         AuthLog.LookupRequest(_logger, api, version, hrnText);
         var url = new Uri($"{_lookupBase}/resources/{hrnText}/apis/{Uri.EscapeDataString(api)}/{Uri.EscapeDataString(version)}");
 
-        AccessToken token = await _tokenSource.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
-        HttpResponseMessage response = await SendAsync(url, token, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        var attempt = new LookupAttempt(url, await _tokenSource.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false));
+        (Uri baseUrl, TimeSpan? maxAge) = await _runner.ExecuteAsync(
+            AuthOperations.Lookup, token => LookupOnceAsync(attempt, api, version, token), cancellationToken).ConfigureAwait(false);
+        if (maxAge is { } age && age > TimeSpan.Zero)
+        {
+            _cache[key] = new CacheEntry(baseUrl, _timeProvider.GetUtcNow() + age);
+        }
+        else
+        {
+            _cache.TryRemove(key, out _);
+        }
+
+        AuthLog.LookupResolved(_logger, api, version, hrnText, baseUrl.Authority, (long)(maxAge ?? TimeSpan.Zero).TotalSeconds);
+        return baseUrl;
+    }
+
+    /// <summary>One attempt: the request (and one re-send with a fresh token on the first 401 of the lookup), its bounded body, its answer.</summary>
+    private async Task<(Uri BaseUrl, TimeSpan? MaxAge)> LookupOnceAsync(LookupAttempt attempt, string api, string version, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response = await SendAsync(attempt.Url, attempt.Token, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Unauthorized && !attempt.Refreshed)
         {
             response.Dispose();
+            attempt.Refreshed = true;
             AuthLog.LookupUnauthorized(_logger);
-            token = await _tokenSource.GetTokenAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false);
-            response = await SendAsync(url, token, cancellationToken).ConfigureAwait(false);
+            attempt.Token = await _tokenSource.GetTokenAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false);
+            response = await SendAsync(attempt.Url, attempt.Token, cancellationToken).ConfigureAwait(false);
         }
 
         using (response)
         {
             int status = (int)response.StatusCode;
-            string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            string? correlationId = response.Headers.TryGetValues(CorrelationIdHeader, out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
+            string? body = await BoundedBody.ReadStringAsync(response.Content, BoundedBody.DefaultMaxBytes, cancellationToken).ConfigureAwait(false);
+            string? correlationId = response.Headers.TryGetValues(CorrelationIdHeader, out IEnumerable<string>? values) ? ServiceError.Sanitize(values.FirstOrDefault()) : null;
             if (!response.IsSuccessStatusCode)
             {
-                throw CreateError(status, body, correlationId);
+                PartUploadException error = CreateError(status, body, correlationId, ServiceError.GetRetryAfter(response.Headers, _timeProvider));
+                AuthLog.LookupFailed(_logger, status, error.ErrorCode);
+                throw error;
             }
 
-            Uri baseUrl = FindBaseUrl(body, api, version, status, correlationId);
-            TimeSpan? maxAge = CacheLifetime(response.Headers.CacheControl);
-            if (maxAge is { } age && age > TimeSpan.Zero)
+            if (body is null)
             {
-                _cache[key] = new CacheEntry(baseUrl, _timeProvider.GetUtcNow() + age);
-            }
-            else
-            {
-                _cache.TryRemove(key, out _);
+                throw Error($"The API lookup answered with a body larger than {BoundedBody.DefaultMaxBytes} bytes; it was not read further", status, AuthErrorCodes.InvalidLookupResponse, null, correlationId);
             }
 
-            AuthLog.LookupResolved(_logger, api, version, hrnText, baseUrl.Authority, (long)(maxAge ?? TimeSpan.Zero).TotalSeconds);
-            return baseUrl;
+            return (FindBaseUrl(body, api, version, status, correlationId), CacheLifetime(response.Headers.CacheControl));
         }
     }
 
@@ -160,57 +188,54 @@ internal sealed class ApiLookupClient
         return baseUrl;
     }
 
-    private static PartUploadException CreateError(int status, string body, string? correlationId)
+    private static PartUploadException CreateError(int status, string? body, string? correlationId, TimeSpan? retryAfter)
     {
         string? code = null;
         string? message = null;
-        try
+        if (body is not null)
         {
-            LookupErrorBody? error = JsonSerializer.Deserialize(body, AuthJsonContext.Default.LookupErrorBody);
-            code = error is null ? null : AuthJsonContext.CodeText(error.Code);
-            message = error?.Message;
-        }
-        catch (JsonException)
-        {
-            // No typed body: status only.
+            try
+            {
+                LookupErrorBody? error = JsonSerializer.Deserialize(body, AuthJsonContext.Default.LookupErrorBody);
+                code = ServiceError.Sanitize(error is null ? null : AuthJsonContext.CodeText(error.Code));
+                message = ServiceError.Sanitize(error?.Message);
+            }
+            catch (JsonException)
+            {
+                // No typed body: status only.
+            }
         }
 
-        return Error("The API lookup failed", status, code, message, correlationId);
+        return Error("The API lookup failed", status, code, message, correlationId, retryAfter);
     }
 
-    private static PartUploadException Error(string summary, int status, string? code, string? title, string? correlationId)
+    private static PartUploadException Error(string summary, int status, string? code, string? title, string? correlationId, TimeSpan? retryAfter = null, Exception? inner = null)
     {
         string message = PartUploadException.FormatMessage(summary, AuthOperations.Lookup, status, code, title, correlationId);
         return status == (int)HttpStatusCode.Unauthorized
-            ? new PartUploadAuthenticationException(message) { Status = status, ErrorCode = code, ErrorTitle = title, CorrelationId = correlationId, Operation = AuthOperations.Lookup }
-            : new PartUploadException(message) { Status = status, ErrorCode = code, ErrorTitle = title, CorrelationId = correlationId, Operation = AuthOperations.Lookup };
+            ? new PartUploadAuthenticationException(message, inner) { Status = status, ErrorCode = code, ErrorTitle = title, CorrelationId = correlationId, Operation = AuthOperations.Lookup }
+            : new PartUploadException(message, inner) { Status = status, ErrorCode = code, ErrorTitle = title, CorrelationId = correlationId, Operation = AuthOperations.Lookup, RetryAfter = retryAfter };
     }
+
+    private static PartUploadException RunnerError(string summary, string operation, string? code, int status, int? partNumber, ServiceError? service, Exception? inner) =>
+        Error(status == 0 && code == AuthErrorCodes.LookupUnreachable ? "The API lookup service could not be reached" : summary, status, code, service?.Title, service?.CorrelationId, inner: inner);
 
     private async Task<HttpResponseMessage> SendAsync(Uri url, AccessToken token, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        try
-        {
-            return await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new PartUploadException(PartUploadException.FormatMessage("The API lookup service could not be reached", AuthOperations.Lookup, 0, AuthErrorCodes.LookupUnreachable), ex)
-            {
-                ErrorCode = AuthErrorCodes.LookupUnreachable,
-                Operation = AuthOperations.Lookup,
-            };
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new PartUploadException(PartUploadException.FormatMessage("The API lookup timed out", AuthOperations.Lookup, 0, PartUploadErrorCodes.ClientTimeout), new TimeoutException("The API lookup timed out.", ex))
-            {
-                ErrorCode = PartUploadErrorCodes.ClientTimeout,
-                Operation = AuthOperations.Lookup,
-            };
-        }
+        return await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What the attempts of one lookup share: the URL, the current token, whether a 401 already forced a refresh.</summary>
+    private sealed class LookupAttempt(Uri url, AccessToken token)
+    {
+        public Uri Url { get; } = url;
+
+        public AccessToken Token { get; set; } = token;
+
+        public bool Refreshed { get; set; }
     }
 
     private readonly record struct CacheEntry(Uri BaseUrl, DateTimeOffset ExpiresAt);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PartUploader.Internal.Auth;
+using PartUploader.Internal.Protocol;
+using PartUploader.Internal.Resilience;
 
 namespace PartUploader;
 
@@ -22,8 +22,9 @@ namespace PartUploader;
 /// refresh, which is bounded by <see cref="HereTokenSourceOptions.RequestTimeout"/> and the retry limit.
 /// </para>
 /// <para>
-/// Transient failures (5xx, 408, 429, network, timeouts) are retried with exponential back-off, then surface
-/// as <see cref="PartUploadException"/>. A refusal (4xx) surfaces at once as
+/// Transient failures (5xx, 408, 429, network, timeouts) are retried with exponential back-off through a Polly
+/// pipeline (each attempt bounded by <see cref="HereTokenSourceOptions.RequestTimeout"/>), then surface as
+/// <see cref="PartUploadException"/>. The response body is read with a cap of 1 MiB. A refusal (4xx) surfaces at once as
 /// <see cref="PartUploadAuthenticationException"/> with the service's error code; when the service rejects the
 /// timestamp (<c>401204</c>) the request is re-signed once with the server time from the response's
 /// <c>Date</c> header. Every request carries a fresh random nonce. The secret, the token, the signature and the
@@ -38,9 +39,8 @@ public sealed class HereTokenSource : AccessTokenSource
     private readonly HereTokenRequestFormat _requestFormat;
     private readonly TimeSpan? _expiresIn;
     private readonly TimeSpan _refreshMargin;
-    private readonly int _maxRetries;
-    private readonly TimeSpan _retryDelay;
     private readonly TimeSpan _requestTimeout;
+    private readonly OperationRunner _runner;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Func<string> _nonceSource;
@@ -88,12 +88,16 @@ public sealed class HereTokenSource : AccessTokenSource
         _requestFormat = options.RequestFormat;
         _expiresIn = options.ExpiresIn;
         _refreshMargin = options.RefreshMargin;
-        _maxRetries = options.MaxRetries;
-        _retryDelay = options.RetryDelay;
         _requestTimeout = options.RequestTimeout;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _nonceSource = nonceSource ?? CreateNonce;
+        _runner = new OperationRunner(
+            TokenPipeline.Create(options.MaxRetries, options.RetryDelay, options.RequestTimeout, _timeProvider, _logger), options.RequestTimeout, budget: null, RunnerError)
+        {
+            NetworkErrorCode = AuthErrorCodes.TokenEndpointUnreachable,
+            TimeoutErrorCode = AuthErrorCodes.TokenEndpointUnreachable,
+        };
     }
 
     /// <inheritdoc/>
@@ -174,38 +178,33 @@ public sealed class HereTokenSource : AccessTokenSource
         return lifetime >= 2 * _refreshMargin ? expiresOn - _refreshMargin : now + (lifetime / 2);
     }
 
-    private async Task<AccessToken> RequestTokenAsync(bool forced)
+    private Task<AccessToken> RequestTokenAsync(bool forced)
     {
-        int retries = 0;
-        bool skewCorrected = false;
-        for (int attempt = 1; ; attempt++)
+        var state = new TokenRequestState();
+        return _runner.ExecuteAsync(AuthOperations.Token, token => AttemptAsync(state, forced, token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// One attempt of the pipeline. A rejected timestamp (401204 with a <c>Date</c>) is re-signed at once, once per
+    /// refresh, with the server's clock: a new request, so a fresh nonce, timestamp and signature.
+    /// </summary>
+    private async Task<AccessToken> AttemptAsync(TokenRequestState state, bool forced, CancellationToken cancellationToken)
+    {
+        while (true)
         {
-            AuthLog.TokenRequest(_logger, _credentials.TokenEndpointUrl.Authority, attempt, forced);
-            TokenAttempt result = await SendOnceAsync().ConfigureAwait(false);
+            state.Attempt++;
+            AuthLog.TokenRequest(_logger, _credentials.TokenEndpointUrl.Authority, state.Attempt, forced);
+            TokenAttempt result = await SendOnceAsync(cancellationToken).ConfigureAwait(false);
             if (result.Token is not null)
             {
                 return result.Token;
             }
 
-            if (result.ServerDate is { } serverDate && !skewCorrected)
+            if (result.ServerDate is { } serverDate && !state.SkewCorrected)
             {
-                skewCorrected = true;
+                state.SkewCorrected = true;
                 _clockOffset = serverDate - _timeProvider.GetUtcNow();
                 AuthLog.TokenClockSkew(_logger, (long)_clockOffset.TotalSeconds);
-                continue;
-            }
-
-            if (result.Transient && retries < _maxRetries)
-            {
-                TimeSpan delay = _retryDelay * Math.Pow(2, retries);
-                if (result.RetryAfter is { } retryAfter && retryAfter > delay)
-                {
-                    delay = retryAfter > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : retryAfter;
-                }
-
-                retries++;
-                AuthLog.TokenRetry(_logger, result.Status, retries, (long)delay.TotalMilliseconds);
-                await Task.Delay(delay, _timeProvider, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
 
@@ -213,70 +212,52 @@ public sealed class HereTokenSource : AccessTokenSource
         }
     }
 
-    private async Task<TokenAttempt> SendOnceAsync()
+    private async Task<TokenAttempt> SendOnceAsync(CancellationToken cancellationToken)
     {
         using HttpRequestMessage request = CreateRequest();
-        using var timeout = new CancellationTokenSource(_requestTimeout, _timeProvider);
-        HttpResponseMessage response;
-        try
+        using HttpResponseMessage response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        int status = (int)response.StatusCode;
+        string? body = await BoundedBody.ReadStringAsync(response.Content, BoundedBody.DefaultMaxBytes, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
         {
-            response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-        {
-            string what = ex is OperationCanceledException ? "timed out" : "failed";
-            var inner = ex as HttpRequestException ?? (Exception)new TimeoutException($"The token request took longer than {_requestTimeout.TotalSeconds} s.");
-            return TokenAttempt.Failed(
-                new PartUploadException(PartUploadException.FormatMessage($"The request to the HERE account service {what}", AuthOperations.Token, 0, AuthErrorCodes.TokenEndpointUnreachable), inner)
-                {
-                    ErrorCode = AuthErrorCodes.TokenEndpointUnreachable,
-                    Operation = AuthOperations.Token,
-                },
-                status: 0,
-                transient: true);
+            return TokenAttempt.Succeeded(ParseToken(body, status));
         }
 
-        using (response)
-        {
-            int status = (int)response.StatusCode;
-            string body = await response.Content.ReadAsStringAsync(CancellationToken.None).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
+        (string? errorCode, string? errorId) = ParseError(body);
+        AuthLog.TokenRejected(_logger, status, errorCode);
+        bool transient = ServiceError.IsTransientStatus(status);
+        PartUploadException error = transient
+            ? new PartUploadException(PartUploadException.FormatMessage("The HERE account service failed to issue a token", AuthOperations.Token, status, errorCode, correlationId: errorId))
             {
-                return TokenAttempt.Succeeded(ParseToken(body, status));
+                Status = status,
+                ErrorCode = errorCode,
+                CorrelationId = errorId,
+                Operation = AuthOperations.Token,
+                RetryAfter = ServiceError.GetRetryAfter(response.Headers, _timeProvider),
             }
+            : new PartUploadAuthenticationException(PartUploadException.FormatMessage($"The HERE account service refused the token request: {AuthErrorCodes.Describe(errorCode)}", AuthOperations.Token, status, errorCode, correlationId: errorId))
+            {
+                Status = status,
+                ErrorCode = errorCode,
+                CorrelationId = errorId,
+                Operation = AuthOperations.Token,
+            };
 
-            (string? errorCode, string? errorId) = ParseError(body);
-            AuthLog.TokenRejected(_logger, status, errorCode);
-            bool transient = status is >= 500 or (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.RequestTimeout;
-            PartUploadException error = transient
-                ? new PartUploadException(PartUploadException.FormatMessage("The HERE account service failed to issue a token", AuthOperations.Token, status, errorCode, correlationId: errorId))
-                {
-                    Status = status,
-                    ErrorCode = errorCode,
-                    CorrelationId = errorId,
-                    Operation = AuthOperations.Token,
-                }
-                : new PartUploadAuthenticationException(PartUploadException.FormatMessage($"The HERE account service refused the token request: {AuthErrorCodes.Describe(errorCode)}", AuthOperations.Token, status, errorCode, correlationId: errorId))
-                {
-                    Status = status,
-                    ErrorCode = errorCode,
-                    CorrelationId = errorId,
-                    Operation = AuthOperations.Token,
-                };
-
-            DateTimeOffset? serverDate = errorCode == AuthErrorCodes.TimestampOutOfWindow ? response.Headers.Date : null;
-            return TokenAttempt.Failed(error, status, transient, serverDate, RetryAfter(response.Headers.RetryAfter));
-        }
+        DateTimeOffset? serverDate = errorCode == AuthErrorCodes.TimestampOutOfWindow ? response.Headers.Date : null;
+        return TokenAttempt.Failed(error, serverDate);
     }
 
-    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    /// <summary>The error once the pipeline gave up: the account service unreachable or timing out, or still failing.</summary>
+    private PartUploadException RunnerError(string summary, string operation, string? code, int status, int? partNumber, ServiceError? service, Exception? inner)
     {
-        if (header?.Delta is { } delta)
+        if (status == 0)
         {
-            return delta;
+            string what = inner is TimeoutException ? "timed out" : "failed";
+            summary = $"The request to the HERE account service {what}";
+            inner = inner is TimeoutException ? new TimeoutException($"The token request took longer than {_requestTimeout.TotalSeconds} s.") : inner;
         }
 
-        return header?.Date is { } date ? date - _timeProvider.GetUtcNow() : null;
+        return OperationRunner.DefaultError(summary, operation, code, status, partNumber, service, inner, dataHandle: null);
     }
 
     private HttpRequestMessage CreateRequest()
@@ -303,12 +284,13 @@ public sealed class HereTokenSource : AccessTokenSource
         return request;
     }
 
-    private AccessToken ParseToken(string body, int status)
+    private AccessToken ParseToken(string? body, int status)
     {
         TokenResponseBody? parsed = null;
         try
         {
-            parsed = JsonSerializer.Deserialize(body, AuthJsonContext.Default.TokenResponseBody);
+            // A body beyond the cap (null) is not read further: reported below like an unusable one.
+            parsed = body is null ? null : JsonSerializer.Deserialize(body, AuthJsonContext.Default.TokenResponseBody);
         }
         catch (JsonException)
         {
@@ -332,12 +314,17 @@ public sealed class HereTokenSource : AccessTokenSource
         return new AccessToken(value, _timeProvider.GetUtcNow() + lifetime);
     }
 
-    private static (string? ErrorCode, string? ErrorId) ParseError(string body)
+    private static (string? ErrorCode, string? ErrorId) ParseError(string? body)
     {
+        if (body is null)
+        {
+            return (null, null);
+        }
+
         try
         {
             TokenErrorBody? error = JsonSerializer.Deserialize(body, AuthJsonContext.Default.TokenErrorBody);
-            return (error is null ? null : AuthJsonContext.CodeText(error.ErrorCode), error?.ErrorId);
+            return (ServiceError.Sanitize(error is null ? null : AuthJsonContext.CodeText(error.ErrorCode)), ServiceError.Sanitize(error?.ErrorId));
         }
         catch (JsonException)
         {
@@ -345,17 +332,18 @@ public sealed class HereTokenSource : AccessTokenSource
         }
     }
 
-    private readonly record struct TokenAttempt(
-        AccessToken? Token,
-        PartUploadException? Error,
-        int Status,
-        bool Transient,
-        DateTimeOffset? ServerDate,
-        TimeSpan? RetryAfter)
+    private readonly record struct TokenAttempt(AccessToken? Token, PartUploadException? Error, DateTimeOffset? ServerDate)
     {
-        public static TokenAttempt Succeeded(AccessToken token) => new(token, null, 200, false, null, null);
+        public static TokenAttempt Succeeded(AccessToken token) => new(token, null, null);
 
-        public static TokenAttempt Failed(PartUploadException error, int status, bool transient, DateTimeOffset? serverDate = null, TimeSpan? retryAfter = null) =>
-            new(null, error, status, transient, serverDate, retryAfter);
+        public static TokenAttempt Failed(PartUploadException error, DateTimeOffset? serverDate) => new(null, error, serverDate);
+    }
+
+    /// <summary>What the attempts of one refresh share.</summary>
+    private sealed class TokenRequestState
+    {
+        public int Attempt { get; set; }
+
+        public bool SkewCorrected { get; set; }
     }
 }

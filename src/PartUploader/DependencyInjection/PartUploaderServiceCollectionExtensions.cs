@@ -141,7 +141,8 @@ public static class PartUploaderServiceCollectionExtensions
                         Tokens,
                         options.LookupUrl,
                         services.GetRequiredService<TimeProvider>(),
-                        services.GetRequiredService<ILoggerFactory>().CreateLogger<PartUploadClient>());
+                        services.GetRequiredService<ILoggerFactory>().CreateLogger<PartUploadClient>(),
+                        options.Retry);
             });
         }
 

@@ -52,4 +52,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 300, EventName = "RetryScheduled", Level = LogLevel.Warning,
         Message = "{Operation} attempt {Attempt} failed (status {StatusCode}); retrying in {DelayMs} ms")]
     public static partial void RetryScheduled(ILogger logger, string operation, int attempt, int statusCode, long delayMs);
+
+    [LoggerMessage(EventId = 301, EventName = "DownloadResumed", Level = LogLevel.Warning,
+        Message = "Download of {DataHandle} dropped; continuing from byte {Offset} (retry {Attempt})")]
+    public static partial void DownloadResumed(ILogger logger, string dataHandle, long offset, int attempt);
 }

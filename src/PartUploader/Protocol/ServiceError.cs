@@ -67,7 +67,7 @@ internal readonly record struct ServiceError(int Status, string? Code, string? T
         status is (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500 and <= 599;
 
     /// <summary>Keeps a service-provided string short and printable so that it can go into a message.</summary>
-    private static string? Sanitize(string? value)
+    public static string? Sanitize(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
         {

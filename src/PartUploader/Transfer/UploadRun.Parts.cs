@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
 using PartUploader.Internal.Diagnostics;
 using PartUploader.Internal.Hashing;
 using PartUploader.Internal.Protocol;
 using PartUploader.Internal.Resilience;
-using Polly;
-using Polly.Timeout;
 
 namespace PartUploader.Internal.Transfer;
 
@@ -163,46 +160,8 @@ internal sealed partial class UploadRun
     }
 
     /// <summary>Runs one operation through the pipeline and turns whatever escapes it into the exception family.</summary>
-    private async Task ExecuteAsync(string operation, Func<CancellationToken, Task> attempt, CancellationToken token)
-    {
-        ResilienceContext context = ResilienceContextPool.Shared.Get(operation, token);
-        context.Properties.Set(UploadPipeline.BudgetKey, _budget);
-        context.Properties.Set(UploadPipeline.OperationKey, operation);
-        try
-        {
-            await _pipeline.ExecuteAsync(
-                static async (ctx, state) =>
-                {
-                    try
-                    {
-                        await state.Attempt(ctx.CancellationToken).ConfigureAwait(false);
-                    }
-                    catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != PartUploadErrorCodes.MalformedResponse)
-                    {
-                        // A transient answer to any call is retried like a part's (Retry-After honoured).
-                        throw new AttemptFailedException(state.Operation, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), ex.PartNumber);
-                    }
-                },
-                context,
-                (Attempt: attempt, Operation: operation)).ConfigureAwait(false);
-        }
-        catch (AttemptFailedException ex)
-        {
-            throw Error(string.Create(CultureInfo.InvariantCulture, $"{operation} kept failing; the retries allowed ran out"), operation, ex.Error.Code, status: ex.Error.Status, partNumber: ex.PartNumber, service: ex.Error);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw Error($"{operation} timed out after {_options.Retry.AttemptTimeout}", operation, PartUploadErrorCodes.ClientTimeout, inner: new TimeoutException(ex.Message));
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException && !token.IsCancellationRequested)
-        {
-            throw Error($"{operation} failed: the connection to the service failed", operation, PartUploadErrorCodes.NetworkError, inner: ex is HttpRequestException ? ex : new HttpRequestException(ex.Message));
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
+    private Task ExecuteAsync(string operation, Func<CancellationToken, Task> attempt, CancellationToken token) =>
+        new OperationRunner(_pipeline, _options.Retry.AttemptTimeout, _budget, Error).ExecuteAsync(operation, attempt, token);
 
     private sealed class PartAttemptState
     {

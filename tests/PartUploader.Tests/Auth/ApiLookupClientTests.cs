@@ -37,7 +37,7 @@ public class ApiLookupClientTests
                 return Task.FromResult(new AccessToken(force ? "fresh-token" : "cached-token", DateTimeOffset.MaxValue));
             }
         });
-        return new ApiLookupClient(new HttpClient(handler), tokens, lookupBase ?? s_lookupBase, _time, _logger);
+        return new ApiLookupClient(new HttpClient(handler), tokens, lookupBase ?? s_lookupBase, _time, _logger, new PartRetryOptions { BaseDelay = TimeSpan.Zero, MaxAttempts = 3 });
     }
 
     [Fact]
@@ -231,5 +231,119 @@ public class ApiLookupClientTests
         _logger.Lines.ShouldNotBeEmpty();
         _logger.All.ShouldNotContain("cached-token");
         _logger.All.ShouldNotContain("fresh-token");
+    }
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    public async Task GetBlobBaseUrlAsync_TransientStatusThenOk_IsRetried(HttpStatusCode status)
+    {
+        var handler = new FakeHttpHandler((_, i) => i == 0 ? FakeHttpHandler.Json(status, """{"code":"E5","message":"busy"}""") : Ok(BlobOnly));
+        var sut = CreateSut(handler);
+
+        Uri baseUrl = await sut.GetBlobBaseUrlAsync(s_hrn);
+
+        baseUrl.Host.ShouldBe("blob.example.test");
+        handler.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task GetBlobBaseUrlAsync_NetworkFailureThenOk_IsRetried()
+    {
+        var handler = new FakeHttpHandler((RecordedRequest _, int i) =>
+            i == 0 ? Task.FromException<HttpResponseMessage>(new HttpRequestException("reset")) : Task.FromResult(Ok(BlobOnly)));
+        var sut = CreateSut(handler);
+
+        await sut.GetBlobBaseUrlAsync(s_hrn);
+
+        handler.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task GetBlobBaseUrlAsync_ServerErrorsBeyondRetries_ThrowsAfterMaxAttemptsWithStatus()
+    {
+        var handler = new FakeHttpHandler((_, _) => FakeHttpHandler.Json(HttpStatusCode.BadGateway, "{}"));
+        var sut = CreateSut(handler);
+
+        var ex = await Should.ThrowAsync<PartUploadException>(() => sut.GetBlobBaseUrlAsync(s_hrn));
+
+        ex.Status.ShouldBe(502);
+        ex.Operation.ShouldBe("Lookup");
+        handler.Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task GetBlobBaseUrlAsync_NotFound_IsNotRetried()
+    {
+        var handler = new FakeHttpHandler((_, _) => FakeHttpHandler.Json(HttpStatusCode.NotFound, """{"code":404001,"message":"no catalog"}"""));
+        var sut = CreateSut(handler);
+
+        await Should.ThrowAsync<PartUploadException>(() => sut.GetBlobBaseUrlAsync(s_hrn));
+
+        handler.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task GetBlobBaseUrlAsync_BodyBeyondCapWithoutLength_ThrowsInvalidLookupResponseAndStopsReading()
+    {
+        var body = new CountingEndlessStream((byte)' ');
+        var handler = new FakeHttpHandler((_, _) => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) });
+        var sut = CreateSut(handler);
+
+        var ex = await Should.ThrowAsync<PartUploadException>(() => sut.GetBlobBaseUrlAsync(s_hrn));
+
+        ex.ErrorCode.ShouldBe(PartUploadErrorCodes.InvalidLookupResponse);
+        body.BytesRead.ShouldBeInRange(1024 * 1024, (1024 * 1024) + (16 * 1024));
+        handler.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task GetBlobBaseUrlAsync_DeclaredBodyOf5MiB_ThrowsInvalidLookupResponse()
+    {
+        string huge = "[" + new string(' ', 5 * 1024 * 1024) + "]";
+        var sut = CreateSut(new FakeHttpHandler((_, _) => Ok(huge)));
+
+        var ex = await Should.ThrowAsync<PartUploadException>(() => sut.GetBlobBaseUrlAsync(s_hrn));
+
+        ex.ErrorCode.ShouldBe(PartUploadErrorCodes.InvalidLookupResponse);
+    }
+
+    [Fact]
+    public async Task GetBlobBaseUrlAsync_ErrorStringsWithControlCharacters_AreSanitizedInMessage()
+    {
+        string longMessage = @"line1\r\nFAKE-LOG-LINE\u001b[31m" + new string('m', 500);
+        var handler = new FakeHttpHandler((_, _) => FakeHttpHandler.Json(HttpStatusCode.BadRequest, $$"""{"code":"E\n400","message":"{{longMessage}}"}"""));
+        var sut = CreateSut(handler);
+
+        var ex = await Should.ThrowAsync<PartUploadException>(() => sut.GetBlobBaseUrlAsync(s_hrn));
+
+        ex.Message.ShouldNotContain("\n");
+        ex.Message.ShouldNotContain("\r");
+        ex.Message.ShouldNotContain("\u001b");
+        ex.ErrorCode.ShouldBe("E400");
+        ex.ErrorTitle!.Length.ShouldBeLessThanOrEqualTo(200);
+    }
+
+    /// <summary>A body of unknown length that never ends, counting the bytes read.</summary>
+    private sealed class CountingEndlessStream(byte fill) : Stream
+    {
+        public long BytesRead { get; private set; }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            buffer.AsSpan(offset, count).Fill(fill);
+            BytesRead += count;
+            return count;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -83,7 +83,7 @@ internal sealed class CapturingLogger : ILogger
     public string All => string.Join('\n', Lines);
 }
 
-/// <summary>A FakeTimeProvider that reports each timer it creates, so tests can advance time exactly when a delay is pending.</summary>
+/// <summary>A FakeTimeProvider that reports each timer it creates or re-arms, so tests can advance time exactly when a delay is pending.</summary>
 internal sealed class TimerWatchingTimeProvider : FakeTimeProvider, IDisposable
 {
     private readonly ConcurrentQueue<TimeSpan> _dueTimes = new();
@@ -100,10 +100,29 @@ internal sealed class TimerWatchingTimeProvider : FakeTimeProvider, IDisposable
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        ITimer timer = base.CreateTimer(callback, state, dueTime, period);
+        var timer = new WatchedTimer(base.CreateTimer(callback, state, dueTime, period), this);
+        Armed(dueTime);
+        return timer;
+    }
+
+    private void Armed(TimeSpan dueTime)
+    {
         _dueTimes.Enqueue(dueTime);
         _created.Release();
-        return timer;
+    }
+
+    /// <summary>A timer whose re-arming (as <c>CancellationTokenSource.CancelAfter</c> does, for example in Polly's timeout) is reported like a new timer.</summary>
+    private sealed class WatchedTimer(ITimer inner, TimerWatchingTimeProvider clock) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            clock.Armed(dueTime);
+            return inner.Change(dueTime, period);
+        }
+
+        public void Dispose() => inner.Dispose();
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
     /// <summary>Waits until a timer with the given due time has been created (back-off delays, not request timeouts).</summary>
