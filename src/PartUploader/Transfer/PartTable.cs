@@ -1,3 +1,4 @@
+using PartUploader.Internal.Hashing;
 using PartUploader.Internal.Protocol;
 
 namespace PartUploader.Internal.Transfer;
@@ -103,5 +104,17 @@ internal sealed class PartTable
                 })
                 .ToArray();
         }
+    }
+
+    /// <summary>The whole blob's CRC-32C, combined from its parts' in byte order.</summary>
+    public static uint CombinedCrc(IReadOnlyList<PartRecord> parts)
+    {
+        uint crc = 0;
+        foreach (PartRecord part in parts)
+        {
+            crc = Crc32C.Combine(crc, part.Crc32C, part.Length);
+        }
+
+        return crc;
     }
 }

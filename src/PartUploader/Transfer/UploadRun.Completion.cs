@@ -89,7 +89,7 @@ internal sealed partial class UploadRun
         {
             if (totalBytes > 0)
             {
-                ranges.Add((0, totalBytes, CombineCrc(parts)));
+                ranges.Add((0, totalBytes, PartTable.CombinedCrc(parts)));
             }
         }
         else if (_options.VerifyRetriedParts)

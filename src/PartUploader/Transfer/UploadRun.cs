@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using PartUploader.Internal.Diagnostics;
@@ -27,6 +26,7 @@ internal sealed partial class UploadRun
     private readonly UploadRequest _request;
     private readonly PartSource _source;
     private readonly TransferDiagnostics? _diagnostics;
+    private readonly UploadErrors _errors;
     private readonly RetryBudget _budget;
     private readonly PartTable _table = new();
     private readonly long _started;
@@ -59,6 +59,7 @@ internal sealed partial class UploadRun
         _request = request;
         _source = source;
         _diagnostics = diagnostics;
+        _errors = new UploadErrors(request.DataHandle, () => _upload?.UploadId);
         _budget = new RetryBudget(options.Retry.RetryBudget);
         _started = _time.GetTimestamp();
         _progress = new ProgressTracker(request.Progress, _time, source.Length, null);
@@ -345,7 +346,7 @@ internal sealed partial class UploadRun
                 PartCount = parts.Count,
                 PartNumbers = list.Select(p => p.Number).ToArray(),
                 Retries = _progress.Retries,
-                Crc32C = CombineCrc(parts),
+                Crc32C = PartTable.CombinedCrc(parts),
                 Md5 = md5,
                 Sha1 = sha1,
                 Sha256 = sha256,
@@ -393,12 +394,12 @@ internal sealed partial class UploadRun
     {
         if (bytesSoFar > BlobLimits.MaxBlobSize)
         {
-            throw Error(string.Create(CultureInfo.InvariantCulture, $"The stream is longer than {BlobLimits.MaxBlobSize} bytes (50 GB), the most a multipart upload holds"), "PlanParts", "BlobTooLarge");
+            throw _errors.BlobTooLarge();
         }
 
         if (!last && index + 1 >= plan.MaxParts)
         {
-            throw Error(string.Create(CultureInfo.InvariantCulture, $"The stream needs more than {plan.MaxParts} parts; choose a larger PartSize"), "PlanParts", "TooManyParts");
+            throw _errors.TooManyParts(plan.MaxParts);
         }
     }
 
@@ -421,63 +422,17 @@ internal sealed partial class UploadRun
         }
     }
 
-    private static uint CombineCrc(IReadOnlyList<PartRecord> parts)
-    {
-        uint crc = 0;
-        foreach (PartRecord part in parts)
-        {
-            crc = Crc32C.Combine(crc, part.Crc32C, part.Length);
-        }
+    private PartChecksumMismatchException SourceTooShort(long got, long expected) => _errors.SourceTooShort(got, expected);
 
-        return crc;
-    }
+    private PartChecksumMismatchException SourceChangedDuringUpload() => _errors.SourceChanged();
 
-    private PartChecksumMismatchException SourceTooShort(long got, long expected) =>
-        IntegrityError(
-            string.Create(CultureInfo.InvariantCulture, $"The source ended after {got} bytes, before its declared length of {expected} bytes"),
-            "ReadSource", PartUploadErrorCodes.SourceTooShort, offset: got);
+    private PartUploadException NumbersExhausted(int index) => _errors.NumbersExhausted(index);
 
-    private PartChecksumMismatchException SourceChangedDuringUpload() =>
-        IntegrityError(
-            "The source file changed while it was uploaded (its length, last write time, or first or last MiB differ from when it was opened); the upload is cancelled rather than completed with mixed content",
-            "ReadSource", PartUploadErrorCodes.SourceChanged);
-
-    private PartUploadException NumbersExhausted(int index) =>
-        Error(
-            string.Create(CultureInfo.InvariantCulture, $"No part number is left for part {index + 1} (at most {BlobLimits.MaxPartNumber} per upload, retries included)"),
-            BlobProtocol.OpUploadPart, PartUploadErrorCodes.PartNumbersExhausted);
-
-    /// <summary>An error of this upload: message and properties built from the same facts, so they never drift.</summary>
     private PartUploadException Error(
         string summary, string operation, string? code, int status = 0, int? partNumber = null, ServiceError? service = null, Exception? inner = null) =>
-        new(Message(summary, operation, code, status, partNumber, service), inner)
-        {
-            Status = status,
-            ErrorCode = code,
-            ErrorTitle = service?.Title,
-            CorrelationId = service?.CorrelationId,
-            Operation = operation,
-            DataHandle = _request.DataHandle,
-            UploadId = _upload?.UploadId,
-            PartNumber = partNumber,
-        };
+        _errors.Error(summary, operation, code, status, partNumber, service, inner);
 
-    /// <summary>A data-integrity error of this upload (<see cref="PartChecksumMismatchException"/>).</summary>
     private PartChecksumMismatchException IntegrityError(
         string summary, string operation, string code, int status = 0, int? partNumber = null, long? offset = null, ServiceError? service = null) =>
-        new(Message(summary, operation, code, status, partNumber, service))
-        {
-            Status = status,
-            ErrorCode = code,
-            ErrorTitle = service?.Title,
-            CorrelationId = service?.CorrelationId,
-            Operation = operation,
-            DataHandle = _request.DataHandle,
-            UploadId = _upload?.UploadId,
-            PartNumber = partNumber,
-            Offset = offset,
-        };
-
-    private string Message(string summary, string operation, string? code, int status, int? partNumber, ServiceError? service) =>
-        PartUploadException.FormatMessage(summary, operation, status, code, service?.Title, service?.CorrelationId, _request.DataHandle, partNumber, _upload?.UploadId);
+        _errors.Integrity(summary, operation, code, status, partNumber, offset, service);
 }

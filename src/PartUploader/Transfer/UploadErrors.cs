@@ -1,0 +1,65 @@
+using System.Globalization;
+using PartUploader.Internal.Protocol;
+
+namespace PartUploader.Internal.Transfer;
+
+/// <summary>
+/// Every error one upload raises, built in one place: the message and the properties come from the same facts
+/// (operation, code, status, data handle, upload id, part number), so they never drift apart.
+/// </summary>
+internal sealed class UploadErrors(string dataHandle, Func<string?> uploadId)
+{
+    public PartUploadException Error(
+        string summary, string operation, string? code, int status = 0, int? partNumber = null, ServiceError? service = null, Exception? inner = null) =>
+        new(Message(summary, operation, code, status, partNumber, service), inner)
+        {
+            Status = status,
+            ErrorCode = code,
+            ErrorTitle = service?.Title,
+            CorrelationId = service?.CorrelationId,
+            Operation = operation,
+            DataHandle = dataHandle,
+            UploadId = uploadId(),
+            PartNumber = partNumber,
+        };
+
+    /// <summary>A data-integrity error (<see cref="PartChecksumMismatchException"/>).</summary>
+    public PartChecksumMismatchException Integrity(
+        string summary, string operation, string code, int status = 0, int? partNumber = null, long? offset = null, ServiceError? service = null) =>
+        new(Message(summary, operation, code, status, partNumber, service))
+        {
+            Status = status,
+            ErrorCode = code,
+            ErrorTitle = service?.Title,
+            CorrelationId = service?.CorrelationId,
+            Operation = operation,
+            DataHandle = dataHandle,
+            UploadId = uploadId(),
+            PartNumber = partNumber,
+            Offset = offset,
+        };
+
+    public PartChecksumMismatchException SourceTooShort(long got, long expected) =>
+        Integrity(
+            string.Create(CultureInfo.InvariantCulture, $"The source ended after {got} bytes, before its declared length of {expected} bytes"),
+            "ReadSource", PartUploadErrorCodes.SourceTooShort, offset: got);
+
+    public PartChecksumMismatchException SourceChanged() =>
+        Integrity(
+            "The source file changed while it was uploaded (its length, last write time, or first or last MiB differ from when it was opened); the upload is cancelled rather than completed with mixed content",
+            "ReadSource", PartUploadErrorCodes.SourceChanged);
+
+    public PartUploadException NumbersExhausted(int index) =>
+        Error(
+            string.Create(CultureInfo.InvariantCulture, $"No part number is left for part {index + 1} (at most {BlobLimits.MaxPartNumber} per upload, retries included)"),
+            BlobProtocol.OpUploadPart, PartUploadErrorCodes.PartNumbersExhausted);
+
+    public PartUploadException BlobTooLarge() =>
+        Error(string.Create(CultureInfo.InvariantCulture, $"The stream is longer than {BlobLimits.MaxBlobSize} bytes (50 GB), the most a multipart upload holds"), "PlanParts", "BlobTooLarge");
+
+    public PartUploadException TooManyParts(int maxParts) =>
+        Error(string.Create(CultureInfo.InvariantCulture, $"The stream needs more than {maxParts} parts; choose a larger PartSize"), "PlanParts", "TooManyParts");
+
+    private string Message(string summary, string operation, string? code, int status, int? partNumber, ServiceError? service) =>
+        PartUploadException.FormatMessage(summary, operation, status, code, service?.Title, service?.CorrelationId, dataHandle, partNumber, uploadId());
+}
