@@ -42,7 +42,9 @@ public sealed class BatchCrashTests(EmulatorFixture fixture, ITestOutputHelper o
             string prefix = "k" + killAfterItems + Guid.NewGuid().ToString("N")[..8] + ".";
             await RunChildUntilAsync(tree, journal, prefix, $"ITEM {killAfterItems}");
             string[] recordedBefore = [.. File.ReadAllLines(Path.Combine(journal, "batch.jsonl")).Where(l => l.Contains("\"completed\"", StringComparison.Ordinal))];
-            long before = Emulator.Journal.Entries[^1].Sequence;
+            // The child is dead: every request it sent arrived before now. (The emulator journals a request when it has
+            // answered it, so the child's last entries may still be added while the rerun runs: select by arrival time.)
+            DateTimeOffset killed = TimeProvider.System.GetUtcNow();
 
             BatchUploadResult rerun = await CreateClient(o => { o.MaxConcurrency = 3; o.SingleShotThreshold = 5 * MiB; }).UploadBatchAsync(
                 BatchUploadItem.FromDirectory(tree, new DirectoryUploadOptions { HandlePrefix = prefix }),
@@ -50,7 +52,7 @@ public sealed class BatchCrashTests(EmulatorFixture fixture, ITestOutputHelper o
 
             rerun.Failed.ShouldBe(0, string.Join("\n", rerun.Failures));
             rerun.Items.Count(i => i.FromJournal).ShouldBe(recordedBefore.Length);
-            JournalEntry[] after = [.. Emulator.Journal.Entries.Where(e => e.Sequence > before)];
+            JournalEntry[] after = [.. Emulator.Journal.Entries.Where(e => e.Timestamp > killed)];
             foreach ((string relative, byte[] data) in files)
             {
                 string handle = prefix + relative.Replace('/', '.');
