@@ -31,6 +31,22 @@ public sealed class PartRetryOptions
     /// <value>The default value is 5 minutes.</value>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Gets or sets how long a part's (or a single PUT's) request body may make no progress (no byte written) before the
+    /// attempt is abandoned and retried under a fresh number, long before <see cref="AttemptTimeout"/>.
+    /// </summary>
+    /// <remarks>It runs from the body's first write; waiting for a place in the window or a connection does not count. A value
+    /// at or above <see cref="AttemptTimeout"/> never fires before the attempt timeout.</remarks>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how long the answer to a part (or a single PUT) may take to begin once its body is sent before the attempt
+    /// is abandoned and retried under a fresh number; <see langword="null"/> leaves only <see cref="AttemptTimeout"/>.
+    /// </summary>
+    /// <value>The default value is 60 seconds.</value>
+    public TimeSpan? FirstByteTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Gets or sets the retries the whole upload may spend, all parts together, so a failing service is not hammered.</summary>
     /// <value>The default value is 50.</value>
     [Range(0, 10_000)]

@@ -56,4 +56,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 301, EventName = "DownloadResumed", Level = LogLevel.Warning,
         Message = "Download of {DataHandle} dropped; continuing from byte {Offset} (retry {Attempt})")]
     public static partial void DownloadResumed(ILogger logger, string dataHandle, long offset, int attempt);
+
+    [LoggerMessage(EventId = 302, EventName = "AttemptStalled", Level = LogLevel.Warning,
+        Message = "{Operation} of {DataHandle} (part {PartNumber}) abandoned: {Reason}; retrying under a fresh number")]
+    public static partial void AttemptStalled(ILogger logger, string operation, string dataHandle, int partNumber, string reason);
 }

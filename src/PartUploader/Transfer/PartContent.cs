@@ -9,20 +9,31 @@ internal sealed class PartContent : HttpContent
 {
     private readonly PartBuffer _buffer;
     private readonly Action<int>? _written;
+    private readonly StallWatchdog? _watchdog;
 
-    public PartContent(PartBuffer buffer, string contentType, Action<int>? written)
+    public PartContent(PartBuffer buffer, string contentType, Action<int>? written, StallWatchdog? watchdog = null)
     {
         _buffer = buffer;
-        _written = written;
+        _written = watchdog is null ? written : count =>
+        {
+            watchdog.Progress();
+            written?.Invoke(count);
+        };
+        _watchdog = watchdog;
         Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         Headers.ContentLength = buffer.Length;
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
-        _buffer.WriteToAsync(stream, _written, CancellationToken.None);
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
 
-    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
-        _buffer.WriteToAsync(stream, _written, cancellationToken);
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        // The stall timeout runs from the first byte's write, not while the request waits for the window or a connection.
+        _watchdog?.Progress();
+        await _buffer.WriteToAsync(stream, _written, cancellationToken).ConfigureAwait(false);
+        _watchdog?.BodySent();
+    }
 
     protected override bool TryComputeLength(out long length)
     {

@@ -265,6 +265,7 @@ internal sealed partial class UploadRun
             await ExecuteAsync(BlobProtocol.OpPut, async attemptToken =>
             {
                 long sent = 0;
+                using StallWatchdog watchdog = NewWatchdog(attemptToken);
                 using var content = new PartContent(buffer, _request.ContentType, written =>
                 {
                     sent += written;
@@ -273,13 +274,18 @@ internal sealed partial class UploadRun
                         _progress.AddSent(sent - maxSent);
                         maxSent = sent;
                     }
-                });
+                }, watchdog);
                 if (!string.IsNullOrEmpty(_request.ContentEncoding))
                 {
                     content.Headers.ContentEncoding.Add(_request.ContentEncoding);
                 }
 
-                PartAttemptResult result = await _protocol.PutAsync(_endpoint, _request.LayerId, _request.DataHandle, content, digest.HeaderValue, _options.BillingTag, attemptToken).ConfigureAwait(false);
+                PartAttemptResult result = await SendWatchedAsync(
+                    BlobProtocol.OpPut,
+                    0,
+                    watchdog,
+                    () => _protocol.PutAsync(_endpoint, _request.LayerId, _request.DataHandle, content, digest.HeaderValue, _options.BillingTag, watchdog.Token),
+                    attemptToken).ConfigureAwait(false);
                 if (result.Status is >= 200 and <= 299)
                 {
                     return;

@@ -75,6 +75,7 @@ internal sealed partial class UploadRun
             try
             {
                 long sentThisAttempt = 0;
+                using StallWatchdog watchdog = NewWatchdog(attemptToken);
                 using var content = new PartContent(buffer, _request.ContentType, written =>
                 {
                     lock (state)
@@ -86,10 +87,14 @@ internal sealed partial class UploadRun
                             state.MaxSent = sentThisAttempt;
                         }
                     }
-                });
+                }, watchdog);
 
-                PartAttemptResult result = await _protocol.UploadPartAsync(
-                    _partEndpoint, _upload!, number, content, part.DigestHeader, _options.BillingTag, attemptToken).ConfigureAwait(false);
+                PartAttemptResult result = await SendWatchedAsync(
+                    BlobProtocol.OpUploadPart,
+                    number,
+                    watchdog,
+                    () => _protocol.UploadPartAsync(_partEndpoint, _upload!, number, content, part.DigestHeader, _options.BillingTag, watchdog.Token),
+                    attemptToken).ConfigureAwait(false);
                 status = result.Status;
                 activity?.SetTag("http.response.status_code", result.Status);
 
@@ -157,6 +162,30 @@ internal sealed partial class UploadRun
                     new KeyValuePair<string, object?>("http.response.status_code", status));
             }
         }, token).ConfigureAwait(false);
+    }
+
+    private StallWatchdog NewWatchdog(CancellationToken attemptToken) =>
+        new(_time, _options.Retry.StallTimeout, _options.Retry.FirstByteTimeout, attemptToken);
+
+    /// <summary>Sends one body under its watchdog: an attempt the watchdog abandoned is retried like an attempt timeout.</summary>
+    private async Task<PartAttemptResult> SendWatchedAsync(
+        string operation, int partNumber, StallWatchdog watchdog, Func<Task<PartAttemptResult>> send, CancellationToken attemptToken)
+    {
+        try
+        {
+            PartAttemptResult result = await send().ConfigureAwait(false);
+            watchdog.Stop();
+            return result;
+        }
+        catch (Exception ex) when (watchdog.Fired && !attemptToken.IsCancellationRequested
+            && ex is OperationCanceledException or HttpRequestException or IOException)
+        {
+            string reason = watchdog.AfterBody
+                ? $"no answer began within {watchdog.Exceeded} after the body was sent"
+                : $"the body made no progress for {watchdog.Exceeded}";
+            Log.AttemptStalled(_logger, operation, _request.DataHandle, partNumber, reason);
+            throw watchdog.ToException(operation, ex);
+        }
     }
 
     /// <summary>Runs one operation through the pipeline and turns whatever escapes it into the exception family.</summary>

@@ -60,6 +60,11 @@ internal sealed class PartUploadClientOptionsValidator : IValidateOptions<PartUp
             CheckSpan(builder, "Retry.MaxDelay", retry.MaxDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
             CheckSpan(builder, "Retry.MaxRetryAfter", retry.MaxRetryAfter, TimeSpan.Zero, TimeSpan.FromHours(1));
             CheckSpan(builder, "Retry.AttemptTimeout", retry.AttemptTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+            CheckSpan(builder, "Retry.StallTimeout", retry.StallTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+            if (retry.FirstByteTimeout is TimeSpan firstByte)
+            {
+                CheckSpan(builder, "Retry.FirstByteTimeout", firstByte, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+            }
             if (retry.MaxDelay < retry.BaseDelay)
             {
                 builder.AddError("Retry.MaxDelay must not be shorter than Retry.BaseDelay.", "Retry.MaxDelay");
