@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using PartUploader.Internal.Diagnostics;
@@ -66,43 +65,6 @@ internal sealed partial class UploadRun
     }
 
     private string UploadId => _upload?.UploadId ?? "not-started";
-
-    public async Task<PartUploadResult> RunAsync(CancellationToken cancellationToken)
-    {
-        using Activity? activity = PartUploaderTelemetry.Source.StartActivity(PartUploaderTelemetry.UploadActivity, ActivityKind.Client);
-        activity?.SetTag("partuploader.layer_id", _request.LayerId);
-        activity?.SetTag("partuploader.digest", _options.DigestAlgorithm.ToString());
-        string outcome = "failed";
-        try
-        {
-            PartUploadResult result = await RunCoreAsync(cancellationToken).ConfigureAwait(false);
-            outcome = "completed";
-            activity?.SetTag("partuploader.upload_id", _upload?.UploadId);
-            activity?.SetTag("partuploader.multipart", result.Multipart);
-            activity?.SetTag("partuploader.size", result.Size);
-            activity?.SetTag("partuploader.part_count", result.PartCount);
-            activity?.SetTag("partuploader.retries", result.Retries);
-            activity?.SetStatus(ActivityStatusCode.Ok);
-            return result;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            outcome = "cancelled";
-            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
-            throw;
-        }
-        catch (Exception ex)
-        {
-            activity?.SetTag("partuploader.upload_id", _upload?.UploadId);
-            activity?.SetTag("error.type", ex is PartUploadException { ErrorCode: { } code } ? code : ex.GetType().Name);
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            throw;
-        }
-        finally
-        {
-            PartUploaderTelemetry.UploadDuration.Record(_time.GetElapsedTime(_started).TotalSeconds, new KeyValuePair<string, object?>("partuploader.outcome", outcome));
-        }
-    }
 
     private async Task<PartUploadResult> RunCoreAsync(CancellationToken cancellationToken)
     {

@@ -86,42 +86,6 @@ public sealed class BatchCrashTests(EmulatorFixture fixture, ITestOutputHelper o
         }
     }
 
-    private async Task RunChildUntilAsync(string tree, string journal, string prefix, string killLine)
-    {
-        string child = Path.Combine(AppContext.BaseDirectory, "PartUploader.CrashChild.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { child, "batch", Emulator.GetBlobBaseUrl().AbsoluteUri, Emulator.IssueAccessToken(), tree, journal, prefix, "3" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = new Process { StartInfo = start };
-        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data == killLine || e.Data == "DONE")
-            {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                }
-
-                killed.TrySetResult();
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        string stderr = await process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        killed.Task.IsCompleted.ShouldBeTrue($"the child ended before '{killLine}': {stderr}");
-    }
+    private Task<int> RunChildUntilAsync(string tree, string journal, string prefix, string killLine) =>
+        CrashChildProcess.RunUntilAsync(["batch", Emulator.GetBlobBaseUrl().AbsoluteUri, Emulator.IssueAccessToken(), tree, journal, prefix, "3"], killLine);
 }

@@ -76,43 +76,8 @@ public sealed class CrashResumeTests(EmulatorFixture fixture, ITestOutputHelper 
         UploadOf(handle).PartNumbersReceived.Count.ShouldBeLessThanOrEqualTo(12, "nothing is sent for a changed source");
     }
 
-    private async Task<int> RunChildUntilAckAsync(string token, string file, string handle, string journal, int killAfterAcks)
-    {
-        string child = Path.Combine(AppContext.BaseDirectory, "PartUploader.CrashChild.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { child, Emulator.GetBlobBaseUrl().AbsoluteUri, token, file, handle, journal, (5 * MiB).ToString(CultureInfo.InvariantCulture), Concurrency.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = new Process { StartInfo = start };
-        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data == $"ACK {killAfterAcks}" || e.Data == "DONE")
-            {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                }
-
-                killed.TrySetResult();
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        string stderr = await process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        killed.Task.IsCompleted.ShouldBeTrue($"the child ended before acknowledging {killAfterAcks} parts: {stderr}");
-        return process.ExitCode;
-    }
+    private Task<int> RunChildUntilAckAsync(string token, string file, string handle, string journal, int killAfterAcks) =>
+        CrashChildProcess.RunUntilAsync(
+            [Emulator.GetBlobBaseUrl().AbsoluteUri, token, file, handle, journal, (5 * MiB).ToString(CultureInfo.InvariantCulture), Concurrency.ToString(CultureInfo.InvariantCulture)],
+            $"ACK {killAfterAcks}");
 }
