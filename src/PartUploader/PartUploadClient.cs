@@ -33,6 +33,8 @@ public partial class PartUploadClient
     private readonly AccessTokenSource _tokenSource = null!;
     private readonly ApiLookupClient? _lookup;
     private readonly CatalogHrn? _catalogHrn;
+    private readonly HttpClient _httpClient = null!;
+    private readonly TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Initializes a new instance for mocking.</summary>
     protected PartUploadClient()
@@ -80,6 +82,8 @@ public partial class PartUploadClient
 
         _options = options;
         _tokenSource = tokenSource;
+        _httpClient = httpClient;
+        _timeProvider = timeProvider;
         if (options.BaseUrl is null)
         {
             _catalogHrn = CatalogHrn.Parse(options.CatalogHrn!);

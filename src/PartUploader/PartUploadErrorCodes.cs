@@ -75,4 +75,46 @@ public static class PartUploadErrorCodes
 
     /// <summary>The API lookup lists no blob v1 API for the catalog.</summary>
     public const string ApiNotFound = "ApiNotFound";
+
+    /// <summary>Another publication of the catalog is active (submitted and unfinished); initializing a new one was refused (409).</summary>
+    public const string PublicationConflict = "PublicationConflict";
+
+    /// <summary>The publication ended <c>failed</c>; the service's message is the exception's <c>ErrorTitle</c>.</summary>
+    public const string PublicationFailed = "PublicationFailed";
+
+    /// <summary>The publication was cancelled (by a client, or by a newer publication of the catalog) before it succeeded.</summary>
+    public const string PublicationCancelled = "PublicationCancelled";
+
+    /// <summary>The publication expired while idle.</summary>
+    public const string PublicationExpired = "PublicationExpired";
+
+    /// <summary>The publication did not finish within the wait timeout; it goes on on the server.</summary>
+    public const string PublicationTimeout = "PublicationTimeout";
+
+    /// <summary>The service reported a publication state this client does not know; the raw state is in the exception.</summary>
+    public const string PublicationStateUnknown = "PublicationStateUnknown";
+
+    /// <summary>A publication to continue is no longer <c>initialized</c>.</summary>
+    public const string PublicationNotOpen = "PublicationNotOpen";
+
+    /// <summary>The published metadata read back differs from what was sent.</summary>
+    public const string PublishVerifyMismatch = "PublishVerifyMismatch";
+
+    /// <summary>Uploading an item's data failed, so its partition could not be published.</summary>
+    public const string ItemFailed = "ItemFailed";
+
+    /// <summary>The catalog has no such layer.</summary>
+    public const string LayerNotFound = "LayerNotFound";
+
+    /// <summary>The layer's type or settings do not fit the call or the options (for example a content type other than the layer's).</summary>
+    public const string LayerMismatch = "LayerMismatch";
+
+    /// <summary>The catalog configuration could not be read and the options did not allow going on without it.</summary>
+    public const string ConfigUnavailable = "ConfigUnavailable";
+
+    /// <summary>The publication is <c>initialized</c>: it was never submitted, so waiting for it cannot end.</summary>
+    public const string PublicationNotSubmitted = "PublicationNotSubmitted";
+
+    /// <summary>The service no longer knows the publication (404 while reading it).</summary>
+    public const string PublicationNotFound = "PublicationNotFound";
 }

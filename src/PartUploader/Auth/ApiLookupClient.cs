@@ -93,6 +93,26 @@ internal sealed class ApiLookupClient
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
 
         string hrnText = hrn.ToString();
+        var url = new Uri($"{_lookupBase}/resources/{hrnText}/apis/{Uri.EscapeDataString(api)}/{Uri.EscapeDataString(version)}");
+        return await ResolveAsync(hrnText, url, api, version, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resolves the base URL of a platform API (not a catalog resource), for example <c>config</c> <c>v1</c> (publish spec 10.1, P27).</summary>
+    /// <param name="api">The API name.</param>
+    /// <param name="version">The API version.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The <c>baseURL</c> of the matching entry of <c>GET {lookupBase}/platform/apis/{api}/{version}</c>.</returns>
+    /// <exception cref="PartUploadException">The lookup failed, or listed no matching API (<c>ErrorCode</c> <c>ApiNotFound</c>).</exception>
+    public async Task<Uri> GetPlatformApiBaseUrlAsync(string api, string version, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(api);
+        ArgumentException.ThrowIfNullOrWhiteSpace(version);
+        var url = new Uri($"{_lookupBase}/platform/apis/{Uri.EscapeDataString(api)}/{Uri.EscapeDataString(version)}");
+        return await ResolveAsync("platform", url, api, version, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Uri> ResolveAsync(string hrnText, Uri url, string api, string version, CancellationToken cancellationToken)
+    {
         var key = (hrnText, api, version);
         if (_cache.TryGetValue(key, out CacheEntry entry) && _timeProvider.GetUtcNow() < entry.ExpiresAt)
         {
@@ -101,7 +121,6 @@ internal sealed class ApiLookupClient
         }
 
         AuthLog.LookupRequest(_logger, api, version, hrnText);
-        var url = new Uri($"{_lookupBase}/resources/{hrnText}/apis/{Uri.EscapeDataString(api)}/{Uri.EscapeDataString(version)}");
 
         var attempt = new LookupAttempt(url, await _tokenSource.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false));
         (Uri baseUrl, TimeSpan? maxAge) = await _runner.ExecuteAsync(

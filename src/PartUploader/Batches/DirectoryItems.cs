@@ -58,6 +58,23 @@ internal static class DirectoryItems
         return items.Count > 0 ? items : throw new ArgumentException($"The directory '{directory}' has no file to upload (after the include and exclude globs).", nameof(directory));
     }
 
+    /// <summary>The full path of a directory and the relative paths ('/'-separated, ordinal order) of its files that the globs select.</summary>
+    public static (string Root, IReadOnlyList<string> Files) ListRelative(string directory, IReadOnlyList<string> include, IReadOnlyList<string> exclude)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        string root = Path.GetFullPath(directory);
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"The directory '{directory}' does not exist.");
+        }
+
+        Regex[] includes = [.. include.Select(Glob)];
+        Regex[] excludes = [.. exclude.Select(Glob)];
+        List<string> files = [.. Files(root).Order(StringComparer.Ordinal)
+            .Where(relative => (includes.Length == 0 || includes.Any(g => g.IsMatch(relative))) && !excludes.Any(g => g.IsMatch(relative)))];
+        return files.Count > 0 ? (root, files) : throw new ArgumentException($"The directory '{directory}' has no file to upload (after the include and exclude globs).", nameof(directory));
+    }
+
     /// <summary>The documented rule of <see cref="DataHandleNaming.RelativePath"/>.</summary>
     internal static string FromRelativePath(string? prefix, string relative)
     {

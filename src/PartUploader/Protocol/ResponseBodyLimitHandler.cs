@@ -24,8 +24,11 @@ internal sealed class ResponseBodyLimitHandler : DelegatingHandler
     {
         // A GET of a route (not a link: the status call is a link) is a blob download, whose body is the blob.
         // A HEAD answer has no body (its Content-Length is the blob's).
-        bool blobBytes = request.Method == HttpMethod.Get && !request.Options.TryGetValue(RequestProperties.LinkKey, out _);
+        // Publish, metadata, query, index and config answers are JSON, read up to their endpoint's cap.
+        bool json = request.Options.TryGetValue(Publishing.ServiceEndpoint.OptionsKey, out Publishing.ServiceEndpoint? service) && service is not null;
+        bool blobBytes = !json && request.Method == HttpMethod.Get && !request.Options.TryGetValue(RequestProperties.LinkKey, out _);
         bool noBody = request.Method == HttpMethod.Head;
+        int maxBytes = json ? service!.MaxResponseBytes : _maxBytes;
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if ((blobBytes && response.IsSuccessStatusCode) || noBody || response.Content is null)
         {
@@ -34,12 +37,12 @@ internal sealed class ResponseBodyLimitHandler : DelegatingHandler
 
         try
         {
-            byte[]? body = await BoundedBody.ReadAsync(response.Content, _maxBytes, cancellationToken).ConfigureAwait(false);
+            byte[]? body = await BoundedBody.ReadAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
             if (body is null && response.IsSuccessStatusCode)
             {
                 int status = (int)response.StatusCode;
                 throw new PartUploadException(PartUploadException.FormatMessage(
-                    $"The service's answer is larger than {_maxBytes} bytes, the most the client reads of an answer; it was not read further", "ReadResponse", status, PartUploadErrorCodes.MalformedResponse))
+                    $"The service's answer is larger than {maxBytes} bytes, the most the client reads of an answer; it was not read further", "ReadResponse", status, PartUploadErrorCodes.MalformedResponse))
                 {
                     Status = status,
                     ErrorCode = PartUploadErrorCodes.MalformedResponse,

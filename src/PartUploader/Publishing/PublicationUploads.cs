@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using PartUploader.Internal.Protocol.Publishing;
+
+namespace PartUploader.Internal.Publishing;
+
+/// <summary>
+/// Uploads items through the batch engine (one window, one memory budget) under fresh UUID handles, and adds each
+/// finished item's partition metadata, computed in the upload's own read pass, to an initialized publication in
+/// batches while the rest still uploads.
+/// </summary>
+internal sealed class PublicationUploads(PublishingServices services, PartUploadClient uploads)
+{
+    public async Task<(IReadOnlyList<PublishedPartition> Partitions, long Bytes)> AddAsync(
+        ServiceEndpoint endpoint,
+        string publicationId,
+        IReadOnlyList<PublishItem> items,
+        LayerSettings layer,
+        string contentType,
+        PublishOptions options,
+        CancellationToken cancellationToken)
+    {
+        var sources = new Dictionary<string, PublishItem>(items.Count, StringComparer.Ordinal);
+        var batchItems = new List<BatchUploadItem>(items.Count);
+        foreach (PublishItem item in items)
+        {
+            // A fresh handle per item and attempt: handles are never reused (publish spec 1.2).
+            string handle = Guid.NewGuid().ToString("D");
+            sources.Add(handle, item);
+            batchItems.Add(item.FilePath is not null
+                ? BatchUploadItem.FromFile(item.FilePath, handle)
+                : BatchUploadItem.FromStream(item.Source, handle, item.OpenAsync!));
+        }
+
+        var published = new ConcurrentDictionary<string, PublishedPartition>(StringComparer.Ordinal);
+        int uploaded = 0;
+        void Report(int added) => options.Progress?.Report(new PublicationProgress
+        {
+            Stage = PublicationStage.Uploading,
+            PublicationId = publicationId,
+            ItemsTotal = items.Count,
+            ItemsUploaded = Volatile.Read(ref uploaded),
+            PartitionsAdded = added,
+        });
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var feeder = new PartitionFeeder(services, endpoint, layer.Id, publicationId, options.PartitionsPerRequest, Report, stop);
+        var batchOptions = new BatchUploadOptions
+        {
+            LayerId = layer.Id,
+            ContentType = contentType,
+            ErrorPolicy = BatchErrorPolicy.StopOnFirstError,
+            WholeBlobDigests = DigestsFor(layer.Checksum),
+            ItemFinished = finished =>
+            {
+                if (finished.Succeeded && finished.Result is { } result)
+                {
+                    PublishedPartition partition = ToPartition(sources[result.DataHandle], result, layer.Checksum);
+                    published[result.DataHandle] = partition;
+                    Interlocked.Increment(ref uploaded);
+                    feeder.Add(ToWire(partition));
+                }
+            },
+        };
+
+        BatchUploadResult batch;
+        try
+        {
+            batch = await uploads.UploadBatchAsync(batchItems, batchOptions, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Only a failed metadata call stops the uploads on its own: CompleteAsync throws that failure.
+            await feeder.CompleteAsync().ConfigureAwait(false);
+            throw;
+        }
+        catch (BatchUploadException ex)
+        {
+            await feeder.AbandonAsync().ConfigureAwait(false);
+            BatchItemResult[] failed = [.. ex.Result?.Failures ?? []];
+            throw new PublicationException(
+                PartUploadException.FormatMessage($"{failed.Length} item(s) could not be uploaded, so the publication cannot hold exactly the partitions given; first: {failed.FirstOrDefault()?.Item.Source}", PublishingProtocol.OpPartitions, 0, PartUploadErrorCodes.ItemFailed),
+                failed.FirstOrDefault()?.Error)
+            {
+                ErrorCode = PartUploadErrorCodes.ItemFailed,
+                Operation = "UploadData",
+                FailedItems = failed,
+            };
+        }
+        catch
+        {
+            await feeder.AbandonAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        await feeder.CompleteAsync().ConfigureAwait(false);
+        PublishedPartition[] ordered = [.. batchItems.Select(b => published[b.DataHandle])];
+        return (ordered, batch.Bytes);
+    }
+
+    public static WholeBlobDigests DigestsFor(PartitionChecksum checksum) => checksum switch
+    {
+        PartitionChecksum.Md5 => WholeBlobDigests.Md5,
+        PartitionChecksum.Sha1 => WholeBlobDigests.Sha1,
+        PartitionChecksum.Sha256 => WholeBlobDigests.Sha256,
+        _ => WholeBlobDigests.None,
+    };
+
+    public static PublishPartitionWire ToWire(PublishedPartition partition) => new()
+    {
+        Partition = partition.PartitionId,
+        DataHandle = partition.DataHandle,
+        DataSize = partition.DataSize,
+        Checksum = partition.Checksum,
+        Crc = partition.Crc,
+    };
+
+    /// <summary>The partition's metadata from the upload's own read pass: size, CRC-32C (8 lowercase hex digits, P4) and the layer's digest.</summary>
+    private static PublishedPartition ToPartition(PublishItem item, PartUploadResult result, PartitionChecksum checksum) => new()
+    {
+        PartitionId = item.PartitionId,
+        DataHandle = result.DataHandle,
+        Source = item.Source,
+        DataSize = result.Size,
+        Crc = result.Crc32C.ToString("x8", CultureInfo.InvariantCulture),
+        Checksum = checksum switch
+        {
+            PartitionChecksum.None => null,
+            PartitionChecksum.Md5 => result.Md5,
+            PartitionChecksum.Sha1 => result.Sha1,
+            _ => result.Sha256,
+        } ?? (checksum == PartitionChecksum.None ? null : throw new InvalidOperationException("The upload computed no whole-blob digest for the layer's checksum.")),
+    };
+}
