@@ -45,7 +45,7 @@ internal static class CliApp
     {
         var root = new RootCommand(
             """
-            partupload: upload files and stdin to HERE platform catalog layers through the blob v1 multipart API.
+            partupload: upload files and stdin to HERE platform catalog layers through the blob v1 multipart API, and publish them.
 
             Exit codes: 0 success, 1 other error, 2 bad input (no request sent), 3 authentication or authorization
             (credentials, 401, 403), 4 service or network error (after retries; 409 when the handle holds a blob),
@@ -55,6 +55,8 @@ internal static class CliApp
         root.Subcommands.Add(UploadCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(CancelCommand.Create());
+        root.Subcommands.Add(PublishCommand.Create());
+        root.Subcommands.Add(PartitionsCommand.Create());
         root.Subcommands.Add(EmulatorCommand.Create());
         return root;
     }

@@ -33,4 +33,10 @@ public static class PartUploadExceptionData
             }
         }
     }
+
+    /// <summary>The key of the publication id (a <see cref="string"/>) on an <see cref="OperationCanceledException"/> of a cancelled publish.</summary>
+    public const string PublicationId = "PartUploader.PublicationId";
+
+    /// <summary>The key of whether the publication was cancelled on the server (a <see cref="bool"/>) on an <see cref="OperationCanceledException"/> of a cancelled publish.</summary>
+    public const string PublicationCancelledOnServer = "PartUploader.PublicationCancelledOnServer";
 }

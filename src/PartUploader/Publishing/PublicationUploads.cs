@@ -59,6 +59,7 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
                     published[result.DataHandle] = partition;
                     Interlocked.Increment(ref uploaded);
                     feeder.Add(ToWire(partition));
+                    Report(feeder.Sent);
                 }
             },
         };

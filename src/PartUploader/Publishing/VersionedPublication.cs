@@ -38,8 +38,8 @@ internal sealed class VersionedPublication(PublishingServices services, LayerCon
                 throw PublishingErrors.WithPublication(error, id, cancelled);
             }
 
-            ex.Data["PublicationId"] = id;
-            ex.Data["CancelledOnServer"] = cancelled;
+            ex.Data[PartUploadExceptionData.PublicationId] = id;
+            ex.Data[PartUploadExceptionData.PublicationCancelledOnServer] = cancelled;
             throw;
         }
 

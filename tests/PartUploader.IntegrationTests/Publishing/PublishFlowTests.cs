@@ -1,0 +1,182 @@
+using PartUploader.Emulator;
+using PartUploader.IntegrationTests.EndToEnd;
+
+namespace PartUploader.IntegrationTests.Publishing;
+
+/// <summary>Publishing to a versioned layer of the emulator: the whole flow, its batches, and its failures.</summary>
+public sealed class PublishFlowTests(EmulatorFixture fixture) : PublishingTestBase(fixture), IClassFixture<EmulatorFixture>
+{
+    [Fact]
+    public async Task Publish_DirectoryOfSmallAndLargeFiles_MakesOneNewVersionWithEveryPartitionAndItsMetadata()
+    {
+        string dir = WriteDirectory(40, 12 * MiB);
+        long before = Emulator.GetCatalogVersion();
+        DateTimeOffset start = DateTimeOffset.UtcNow;
+        var progress = new List<PublicationProgress>();
+
+        PublicationResult result = await CreatePublisher().PublishAsync(
+            PublishItem.FromDirectory(dir),
+            Options(o =>
+            {
+                o.PartitionsPerRequest = 7;
+                o.Progress = new SyncProgress<PublicationProgress>(progress.Add);
+            }));
+
+        result.State.ShouldBe(PublicationState.Succeeded);
+        result.Version.ShouldBe(before + 1);
+        Emulator.GetCatalogVersion().ShouldBe(before + 1);
+        result.Verified.ShouldBeTrue();
+        result.Partitions.Count.ShouldBe(41);
+        result.Partitions.Select(p => p.PartitionId).ShouldContain("tiles:0:t0.bin");
+        result.Partitions.Select(p => p.PartitionId).ShouldContain("archive0.bin");
+        result.Partitions.Select(p => p.DataHandle).Distinct().Count().ShouldBe(41, "every item gets its own handle");
+        result.Partitions.ShouldAllBe(p => Guid.TryParse(p.DataHandle, out _));
+        ShouldBeVisible(result);
+
+        // 41 partitions in batches of at most 7: 6 metadata requests, one init, one submit.
+        Since(start, EmulatorOperation.UploadPartitions).Length.ShouldBe(6);
+        Since(start, EmulatorOperation.InitPublication).Length.ShouldBe(1);
+        Since(start, EmulatorOperation.SubmitPublication).Length.ShouldBe(1);
+        progress.Select(p => p.Stage).ShouldContain(PublicationStage.Waiting);
+        progress[^1].Stage.ShouldBe(PublicationStage.Done);
+        progress.Where(p => p.Stage == PublicationStage.Uploading).Max(p => p.PartitionsAdded).ShouldBe(41);
+    }
+
+    [Fact]
+    public async Task Publish_PartitionsAreSentWhileDataStillUploads_NotAllAtTheEnd()
+    {
+        string dir = WriteDirectory(30);
+        DateTimeOffset start = DateTimeOffset.UtcNow;
+
+        await CreatePublisher(o => o.MaxConcurrency = 1).PublishAsync(PublishItem.FromDirectory(dir), Options(o => o.PartitionsPerRequest = 5));
+
+        JournalEntry firstBatch = Since(start, EmulatorOperation.UploadPartitions).OrderBy(e => e.Timestamp).First();
+        JournalEntry lastPut = Since(start, EmulatorOperation.PutBlob).OrderBy(e => e.Timestamp).Last();
+        firstBatch.Timestamp.ShouldBeLessThan(lastPut.Timestamp, "the first batch of partitions went before the last blob");
+    }
+
+    [Fact]
+    public async Task Publish_WithoutWaiting_ReturnsSubmitted_AndWaitAsyncLaterSeesSuccess()
+    {
+        Emulator.Options.Publishing.ProcessingDelay = TimeSpan.FromMilliseconds(300);
+        PublicationClient publisher = CreatePublisher();
+
+        PublicationResult result = await publisher.PublishAsync(PublishItem.FromDirectory(WriteDirectory(3)), Options(o => o.WaitForCompletion = false));
+
+        result.State.ShouldBe(PublicationState.Submitted);
+        result.Version.ShouldBeNull();
+        var states = new List<PublicationInfo>();
+        PublicationInfo done = await publisher.WaitAsync(result.PublicationId, new PublicationWaitOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(50),
+            MaxPollInterval = TimeSpan.FromMilliseconds(100),
+            Progress = new SyncProgress<PublicationInfo>(states.Add),
+        });
+        done.State.ShouldBe(PublicationState.Succeeded);
+        states[0].State.ShouldBe(PublicationState.Submitted);
+    }
+
+    [Fact]
+    public async Task Publish_FailedOutcome_IsTypedWithTheServiceMessageAndNoNewVersion()
+    {
+        Emulator.Options.Publishing.Outcome = PublicationOutcome.Failed;
+        Emulator.Options.Publishing.FailureMessage = "schema validation failed";
+        long before = Emulator.GetCatalogVersion();
+
+        PublicationException error = await Should.ThrowAsync<PublicationException>(
+            () => CreatePublisher().PublishAsync(PublishItem.FromDirectory(WriteDirectory(2)), Options()));
+
+        error.ErrorCode.ShouldBe(PartUploadErrorCodes.PublicationFailed);
+        error.State.ShouldBe("failed");
+        error.PublicationId.ShouldNotBeNullOrEmpty();
+        error.Message.ShouldContain("schema validation failed");
+        Emulator.GetCatalogVersion().ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Publish_ItemUploadFails_CancelsThePublicationOnTheServer_AndPublishesNothing()
+    {
+        long before = Emulator.GetCatalogVersion();
+        Emulator.Faults.Add(FaultRule.Status(400) with { Operation = EmulatorOperation.PutBlob, Times = FaultRule.Unlimited });
+
+        PublicationException error = await Should.ThrowAsync<PublicationException>(
+            () => CreatePublisher().PublishAsync(PublishItem.FromDirectory(WriteDirectory(4)), Options()));
+
+        error.ErrorCode.ShouldBe(PartUploadErrorCodes.ItemFailed);
+        error.FailedItems.ShouldNotBeEmpty();
+        error.CancelledOnServer.ShouldBeTrue();
+        Emulator.Publications.Single(p => p.Id == error.PublicationId).State.ShouldBe("cancelled");
+        Emulator.GetCatalogVersion().ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Publish_MetadataCallRefused_StopsUploads_CancelsThePublication_AndNamesIt()
+    {
+        Emulator.Faults.Add(FaultRule.Status(400) with { Operation = EmulatorOperation.UploadPartitions });
+
+        PublicationException error = await Should.ThrowAsync<PublicationException>(
+            () => CreatePublisher().PublishAsync(PublishItem.FromDirectory(WriteDirectory(6)), Options(o => o.PartitionsPerRequest = 2)));
+
+        error.Status.ShouldBe(400);
+        error.Operation.ShouldBe("UploadPartitions");
+        error.CancelledOnServer.ShouldBeTrue();
+        error.Message.ShouldContain(error.PublicationId!);
+        Emulator.Publications.Single(p => p.Id == error.PublicationId).State.ShouldBe("cancelled");
+    }
+
+    [Fact]
+    public async Task Publish_TransientFaultsOnEveryPublishCall_AreRetried_AndSubmitIsNeverSentTwiceAfterItTookEffect()
+    {
+        DateTimeOffset start = DateTimeOffset.UtcNow;
+        foreach (EmulatorOperation op in new[] { EmulatorOperation.InitPublication, EmulatorOperation.UploadPartitions, EmulatorOperation.GetPublication, EmulatorOperation.Config, EmulatorOperation.QueryPartitions })
+        {
+            Emulator.Faults.Add(FaultRule.Status(503, TimeSpan.Zero) with { Operation = op });
+        }
+
+        Emulator.Faults.Add(FaultRule.ResetBeforeBody() with { Operation = EmulatorOperation.SubmitPublication });
+
+        PublicationResult result = await CreatePublisher().PublishAsync(PublishItem.FromDirectory(WriteDirectory(5)), Options());
+
+        result.State.ShouldBe(PublicationState.Succeeded);
+        ShouldBeVisible(result);
+        Emulator.Faults.Rules.ShouldAllBe(r => r.Fired == r.Times, "every fault fired");
+        JournalEntry[] submits = Since(start, EmulatorOperation.SubmitPublication);
+        submits.Count(e => e.StatusCode is >= 200 and < 300).ShouldBe(1, "the publication was submitted exactly once");
+    }
+
+    [Fact]
+    public async Task Publish_CallerCancelsDuringUploads_CancelsThePublicationOnTheServer()
+    {
+        using var cts = new CancellationTokenSource();
+        PublicationClient publisher = CreatePublisher(o => o.MaxConcurrency = 1);
+        Emulator.Faults.Add(FaultRule.DelayResponse(TimeSpan.FromSeconds(30)) with { Operation = EmulatorOperation.PutBlob, Skip = 2 });
+        PublishOptions options = Options(o => o.Progress = new SyncProgress<PublicationProgress>(p =>
+        {
+            if (p.ItemsUploaded >= 2)
+            {
+                cts.Cancel();
+            }
+        }));
+
+        OperationCanceledException error = await Should.ThrowAsync<OperationCanceledException>(
+            () => publisher.PublishAsync(PublishItem.FromDirectory(WriteDirectory(6)), options, cts.Token));
+
+        string id = (string)error.Data[PartUploadExceptionData.PublicationId]!;
+        ((bool)error.Data[PartUploadExceptionData.PublicationCancelledOnServer]!).ShouldBeTrue();
+        Emulator.Publications.Single(p => p.Id == id).State.ShouldBe("cancelled");
+    }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread (no synchronization context hop).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    private readonly Lock _gate = new();
+
+    public void Report(T value)
+    {
+        lock (_gate)
+        {
+            report(value);
+        }
+    }
+}
