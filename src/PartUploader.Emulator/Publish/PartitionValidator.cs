@@ -35,9 +35,9 @@ internal sealed class PartitionValidator
             return (null, DataApiError.BadRequest("partitions", "The body must be an object with a 'partitions' array."));
         }
 
-        if (Switches.RejectUnknownFields && root.EnumerateObject().FirstOrDefault(p => p.Name != "partitions") is { Name: not null } extra)
+        if (Switches.RejectUnknownFields && FirstUnknown(root, name => name == "partitions") is { } extra)
         {
-            return (null, DataApiError.BadRequest(extra.Name, $"Unknown field '{extra.Name}'."));
+            return (null, DataApiError.BadRequest(extra, $"Unknown field '{extra}'."));
         }
 
         int count = items.GetArrayLength();
@@ -70,9 +70,9 @@ internal sealed class PartitionValidator
             return Fail(at, "A partition must be a JSON object.");
         }
 
-        if (Switches.RejectUnknownFields && item.EnumerateObject().FirstOrDefault(p => !s_knownFields.Contains(p.Name)) is { Name: not null } extra)
+        if (Switches.RejectUnknownFields && FirstUnknown(item, s_knownFields.Contains) is { } extra)
         {
-            return Fail($"{at}.{extra.Name}", $"Unknown field '{extra.Name}'.");
+            return Fail($"{at}.{extra}", $"Unknown field '{extra}'.");
         }
 
         if (String(item, "partition") is not { } key)
@@ -191,6 +191,19 @@ internal sealed class PartitionValidator
         }
 
         return DataApiLimits.IsHex(checksum, 1, DataApiLimits.MaxChecksumLength, anyCase: true) ? null : $"'checksum' must be 1 to {DataApiLimits.MaxChecksumLength} hex digits.";
+    }
+
+    private static string? FirstUnknown(JsonElement item, Func<string, bool> known)
+    {
+        foreach (JsonProperty property in item.EnumerateObject())
+        {
+            if (!known(property.Name))
+            {
+                return property.Name;
+            }
+        }
+
+        return null;
     }
 
     private static bool Has(JsonElement item, string name) => item.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null;

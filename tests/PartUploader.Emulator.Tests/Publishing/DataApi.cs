@@ -93,6 +93,9 @@ public sealed class DataApi : IAsyncDisposable
     public Task<Reply> PartitionsAsync(string publicationId, params object[] partitions) =>
         PartitionsRawAsync(publicationId, JsonSerializer.Serialize(new { partitions }));
 
+    public Task<Reply> PartitionsAsync(string publicationId, string layer, params object[] partitions) =>
+        PartitionsRawAsync(publicationId, JsonSerializer.Serialize(new { partitions }), layer);
+
     public Task<Reply> SubmitAsync(string publicationId) => SendAsync(HttpMethod.Put, $"{PublishBase}/publications/{publicationId}");
 
     public Task<Reply> GetAsync(string publicationId) => SendAsync(HttpMethod.Get, $"{PublishBase}/publications/{publicationId}");
