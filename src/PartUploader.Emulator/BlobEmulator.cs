@@ -7,11 +7,11 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PartUploader.Emulator.Catalogs;
+using PartUploader.Emulator.Hosting;
 using PartUploader.Emulator.Internal;
 
 namespace PartUploader.Emulator;
@@ -24,17 +24,17 @@ namespace PartUploader.Emulator;
 /// <remarks>All members are thread-safe. Switches of <see cref="Options"/> may be changed while it runs.</remarks>
 public sealed class BlobEmulator : IAsyncDisposable
 {
-    private const string BlobRoute = "/blobstore/v1/catalogs/{hrn}/layers/{layerId}/data/{dataHandle}";
-
     private readonly WebApplication _app;
     private readonly EmulatorService _service;
+    private readonly CatalogStore _store;
     private readonly bool _ownsDataDirectory;
     private int _disposed;
 
-    private BlobEmulator(WebApplication app, EmulatorService service, bool ownsDataDirectory, EmulatorCredentials credentials)
+    private BlobEmulator(WebApplication app, EmulatorService service, CatalogStore store, bool ownsDataDirectory, EmulatorCredentials credentials)
     {
         _app = app;
         _service = service;
+        _store = store;
         _ownsDataDirectory = ownsDataDirectory;
         Credentials = credentials;
         Options = service.Options;
@@ -143,7 +143,8 @@ public sealed class BlobEmulator : IAsyncDisposable
         EmulatorPipeline pipeline = new(service);
         app.UseRouting();
         app.Use(pipeline.InvokeAsync);
-        MapRoutes(app, service);
+        CatalogStore store = new(service);
+        EmulatorRoutes.Map(app, service, store);
 
         try
         {
@@ -163,7 +164,7 @@ public sealed class BlobEmulator : IAsyncDisposable
 
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         service.ServiceUrl = new Uri(NormalizeAddress(address));
-        return new BlobEmulator(app, service, ownsDirectory, new EmulatorCredentials(accessKeyId, accessKeySecret, new Uri(service.ServiceUrl, "oauth2/token"), "HERE-emulator-user", "emulator-client"));
+        return new BlobEmulator(app, service, store, ownsDirectory, new EmulatorCredentials(accessKeyId, accessKeySecret, new Uri(service.ServiceUrl, "oauth2/token"), "HERE-emulator-user", "emulator-client"));
     }
 
     /// <summary>Gets the blob API base URL of a catalog, as the lookup service returns it.</summary>
@@ -266,6 +267,32 @@ public sealed class BlobEmulator : IAsyncDisposable
         return entry is null ? null : new StoredBlob(entry.Length, entry.Crc32C, entry.GetSha256(), entry.ContentType);
     }
 
+    /// <summary>Gets a snapshot of every publication of every catalog, in init order, with time-driven changes (processing end,
+    /// idle expiry) applied from the emulator's clock (spec publish-v2 1.1-1.6).</summary>
+    public IReadOnlyList<PublicationRecord> Publications => _store.Publications();
+
+    /// <summary>Gets the latest version of a catalog (spec publish-v2 1.6, 4).</summary>
+    /// <param name="catalogHrn">The catalog, or <see langword="null"/> for <see cref="DefaultCatalogHrn"/>.</param>
+    /// <returns>The latest catalog version, or -1 when no publication has made one.</returns>
+    /// <exception cref="ArgumentException">The catalog is not configured.</exception>
+    public long GetCatalogVersion(string? catalogHrn = null) => Catalog(catalogHrn).LatestVersion();
+
+    /// <summary>Gets the partitions of a versioned layer visible at a catalog version, ordered by key (spec publish-v2 section 4).</summary>
+    /// <param name="layerId">The layer ID.</param>
+    /// <param name="version">The catalog version, or <see langword="null"/> for the latest.</param>
+    /// <param name="catalogHrn">The catalog, or <see langword="null"/> for <see cref="DefaultCatalogHrn"/>.</param>
+    /// <returns>The partitions; each <see cref="EmulatorPartition.Version"/> is the version that last wrote it. Deleted partitions are left out.</returns>
+    /// <exception cref="ArgumentException">The catalog is not configured.</exception>
+    public IReadOnlyList<EmulatorPartition> GetPartitions(string layerId, long? version = null, string? catalogHrn = null) =>
+        Catalog(catalogHrn).ReadPartitions(layerId, version);
+
+    /// <summary>Gets the index records of an index layer, in insertion order (spec publish-v2 section 2).</summary>
+    /// <param name="layerId">The layer ID.</param>
+    /// <param name="catalogHrn">The catalog, or <see langword="null"/> for <see cref="DefaultCatalogHrn"/>.</param>
+    /// <returns>The records.</returns>
+    public IReadOnlyList<EmulatorIndexRecord> GetIndexRecords(string layerId, string? catalogHrn = null) =>
+        _store.Index.Read(catalogHrn ?? DefaultCatalogHrn, layerId);
+
     /// <summary>Stops Kestrel and deletes the data directory when the emulator created it.</summary>
     /// <returns>A task that completes when the emulator has stopped.</returns>
     public async ValueTask DisposeAsync()
@@ -311,25 +338,6 @@ public sealed class BlobEmulator : IAsyncDisposable
         return $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}/";
     }
 
-    private static void MapRoutes(WebApplication app, EmulatorService service)
-    {
-        Map(app, BlobRoute, "PUT", service.PutBlobAsync, EmulatorOperation.PutBlob);
-        Map(app, BlobRoute, "HEAD", service.HeadBlobAsync, EmulatorOperation.HeadBlob);
-        Map(app, BlobRoute, "GET", service.GetBlobAsync, EmulatorOperation.GetBlob);
-        Map(app, BlobRoute, "DELETE", service.DeleteBlobAsync, EmulatorOperation.DeleteBlob);
-        Map(app, BlobRoute + "/multiparts", "POST", service.StartMultipartAsync, EmulatorOperation.StartMultipart);
-        Map(app, BlobRoute + "/multiparts/{uploadToken}/parts", "POST", service.UploadPartAsync, EmulatorOperation.UploadPart);
-        Map(app, BlobRoute + "/multiparts/{uploadToken}", "PUT", service.CompleteMultipartAsync, EmulatorOperation.CompleteMultipart);
-        Map(app, BlobRoute + "/multiparts/{uploadToken}", "GET", service.GetStatusAsync, EmulatorOperation.GetStatus);
-        Map(app, BlobRoute + "/multiparts/{uploadToken}", "DELETE", service.CancelMultipartAsync, EmulatorOperation.CancelMultipart);
-        Map(app, "/lookup/v1/resources/{hrn}/apis", "GET", service.LookupAsync, EmulatorOperation.Lookup);
-        Map(app, "/lookup/v1/resources/{hrn}/apis/{api}/{version}", "GET", service.LookupAsync, EmulatorOperation.Lookup);
-        Map(app, "/oauth2/token", "POST", service.TokenAsync, EmulatorOperation.Token, requiresBearer: false);
-        Map(app, "/_storage/{storageKey}", "GET", service.StorageGetAsync, EmulatorOperation.StorageGet, requiresBearer: false);
-        Map(app, "/_emulator/journal", "GET", service.JournalAsync, EmulatorOperation.Admin, requiresBearer: false);
-        Map(app, "/_emulator/uploads", "GET", service.UploadsAsync, EmulatorOperation.Admin, requiresBearer: false);
-    }
-
-    private static void Map(IEndpointRouteBuilder app, string pattern, string method, RequestDelegate handler, EmulatorOperation operation, bool requiresBearer = true) =>
-        app.MapMethods(pattern, [method], handler).WithMetadata(new OperationMetadata(operation, requiresBearer));
+    private CatalogState Catalog(string? catalogHrn) =>
+        _store.Find(catalogHrn ?? DefaultCatalogHrn) ?? throw new ArgumentException($"The catalog '{catalogHrn}' is not configured.", nameof(catalogHrn));
 }

@@ -30,7 +30,8 @@ public sealed class BlobEmulatorOptions
     public bool DiscardData { get; set; }
 
     /// <summary>Gets or sets the catalogs served. Read when the emulator starts.</summary>
-    /// <value>The default value is the demo catalog with a versioned layer <c>versioned</c> and an index layer <c>index</c>, both <c>application/octet-stream</c>.</value>
+    /// <value>The default value is the demo catalog with a versioned layer <c>versioned</c> (digest <c>SHA-256</c>, crc <c>CRC-32C</c>) and an
+    /// index layer <c>index</c> (fields <c>ingestionTime</c> timewindow 600000 ms and <c>source</c> string), both <c>application/octet-stream</c>.</value>
     public IList<EmulatorCatalog> Catalogs { get; set; } = CreateDefaultCatalogs();
 
     /// <summary>Gets or sets the access key ID accepted at the token endpoint, or <see langword="null"/> to generate one.</summary>
@@ -149,6 +150,10 @@ public sealed class BlobEmulatorOptions
     /// <value>The default value is 1 second.</value>
     public TimeSpan CapacityRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Gets or sets the switches of the publish, metadata, query, index and config services (spec publish-v2 section 7).</summary>
+    /// <value>The default value is a new <see cref="PublishEmulatorOptions"/> with the spec's defaults.</value>
+    public PublishEmulatorOptions Publishing { get; set; } = new();
+
     /// <summary>Creates the default catalog list.</summary>
     /// <returns>A new list holding the demo catalog.</returns>
     public static IList<EmulatorCatalog> CreateDefaultCatalogs() =>
@@ -158,8 +163,25 @@ public sealed class BlobEmulatorOptions
             Hrn = DemoCatalogHrn,
             Layers =
             [
-                new EmulatorLayer { Id = DemoVersionedLayerId, ContentType = "application/octet-stream", LayerType = EmulatorLayerType.Versioned },
-                new EmulatorLayer { Id = DemoIndexLayerId, ContentType = "application/octet-stream", LayerType = EmulatorLayerType.Index },
+                new EmulatorLayer
+                {
+                    Id = DemoVersionedLayerId,
+                    ContentType = "application/octet-stream",
+                    LayerType = EmulatorLayerType.Versioned,
+                    Digest = "SHA-256",
+                    Crc = "CRC-32C",
+                },
+                new EmulatorLayer
+                {
+                    Id = DemoIndexLayerId,
+                    ContentType = "application/octet-stream",
+                    LayerType = EmulatorLayerType.Index,
+                    IndexDefinitions =
+                    [
+                        new EmulatorIndexDefinition { Name = "ingestionTime", Type = "timewindow", Duration = 600_000 },
+                        new EmulatorIndexDefinition { Name = "source", Type = "string" },
+                    ],
+                },
             ],
         },
     ];

@@ -111,7 +111,7 @@ internal sealed partial class EmulatorService
         await context.Response.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>GET /lookup/v1/resources/{hrn}/apis[/{api}/{version}] (spec 7).</summary>
+    /// <summary>GET /lookup/v1/resources/{hrn}/apis[/{api}/{version}] (spec 7; publish-v2 1.0, 2, 4, P27).</summary>
     public async Task LookupAsync(HttpContext context)
     {
         string hrn = RouteValue(context, "hrn");
@@ -130,7 +130,14 @@ internal sealed partial class EmulatorService
             new("metadata", "v1", $"{root}/metadata/v1/catalogs/{hrn}", []),
             new("blob", "v1", $"{root}/blobstore/v1/catalogs/{hrn}", []),
             new("publish", "v2", $"{root}/publish/v2/catalogs/{hrn}", []),
+            new("index", "v1", $"{root}/index/v1/catalogs/{hrn}", []),
+            new("query", "v1", $"{root}/query/v1/catalogs/{hrn}", []),
         ];
+        if (Options.Publishing.ConfigOnResourceRoute)
+        {
+            // Spec publish-v2 P27, the other reading: config is a catalog resource API.
+            all.Add(new ApiEntry("config", "v1", $"{root}/config/v1", []));
+        }
 
         List<ApiEntry> result = api is null
             ? all

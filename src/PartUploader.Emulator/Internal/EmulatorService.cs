@@ -37,6 +37,12 @@ internal sealed partial class EmulatorService : IDisposable
                     ContentType = layer.ContentType,
                     ContentEncoding = layer.ContentEncoding,
                     LayerType = layer.LayerType,
+                    Digest = layer.Digest,
+                    Crc = layer.Crc,
+                    PartitioningScheme = layer.PartitioningScheme,
+                    TileLevels = [.. layer.TileLevels],
+                    IndexDefinitions = [.. layer.IndexDefinitions.Select(d => new EmulatorIndexDefinition { Name = d.Name, Type = d.Type, Duration = d.Duration, ZoomLevel = d.ZoomLevel })],
+                    IndexTtl = layer.IndexTtl,
                 };
             }
 
@@ -81,6 +87,14 @@ internal sealed partial class EmulatorService : IDisposable
     public bool IsKnownCatalog(string hrn) => _catalogs.ContainsKey(hrn);
 
     public IEnumerable<string> CatalogHrns => _catalogs.Keys;
+
+    /// <summary>The layer table of a catalog (copies made at start), in configuration order; null for an unknown catalog.</summary>
+    public IReadOnlyCollection<EmulatorLayer>? GetLayers(string catalogHrn) =>
+        _catalogs.TryGetValue(catalogHrn, out Dictionary<string, EmulatorLayer>? layers) ? layers.Values : null;
+
+    /// <summary>Finds a layer of a catalog; null when the catalog or the layer is unknown.</summary>
+    public EmulatorLayer? FindLayer(string catalogHrn, string layerId) =>
+        _catalogs.TryGetValue(catalogHrn, out Dictionary<string, EmulatorLayer>? layers) && layers.TryGetValue(layerId, out EmulatorLayer? layer) ? layer : null;
 
     /// <summary>Returns the blob entry when it is readable now.</summary>
     public BlobEntry? FindVisibleBlob(string catalogHrn, string layerId, string dataHandle) =>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace PartUploader.Emulator.Internal;
 
-/// <summary>Writes error replies in the formats of spec sections 1 (blob, U9), 7 (lookup) and 8 (account).</summary>
+/// <summary>Writes error replies in the formats of spec sections 1 (blob, U9), 7 (lookup) and 8 (account), and of the data APIs (spec publish-v2 1.7).</summary>
 internal static class ErrorWriter
 {
     /// <summary>A blob-service error, in the format the U9 switch selects.</summary>
@@ -34,6 +34,23 @@ internal static class ErrorWriter
                     JsonSerializer.Serialize(new BlobError(title, status, code, cause, action ?? DefaultAction(status), correlationId), EmulatorJsonContext.Default.BlobError),
                     context.RequestAborted);
         }
+    }
+
+    /// <summary>A publish, metadata, query, index or config error: <c>{"title","status","detail"?:[{"name","error"}]}</c> (spec publish-v2 1.7, 4).</summary>
+    public static Task WriteDataApiAsync(HttpContext context, int status, string title, IReadOnlyList<Catalogs.ProblemDetailWire>? detail)
+    {
+        HttpResponse response = context.Response;
+        if (response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        response.StatusCode = status;
+        response.Headers[ServiceLimits.CorrelationHeader] = context.TraceIdentifier;
+        response.ContentType = "application/json";
+        return response.WriteAsync(
+            JsonSerializer.Serialize(new Catalogs.ProblemWire(title, status, detail), Catalogs.DataApiJsonContext.Default.ProblemWire),
+            context.RequestAborted);
     }
 
     /// <summary>A lookup-service error: <c>{"code","message","description"}</c>.</summary>

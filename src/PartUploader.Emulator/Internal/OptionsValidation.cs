@@ -1,3 +1,5 @@
+using PartUploader.Emulator.Catalogs;
+
 namespace PartUploader.Emulator.Internal;
 
 /// <summary>Checks a <see cref="BlobEmulatorOptions"/> before the emulator starts.</summary>
@@ -31,6 +33,8 @@ internal static class OptionsValidation
                 {
                     throw new ArgumentException($"BlobEmulatorOptions.Catalogs: a layer of '{catalog.Hrn}' needs an Id without '/' and a ContentType.", nameof(options));
                 }
+
+                PublishingValidation.ValidateLayer(catalog.Hrn, layer);
             }
         }
 
@@ -70,5 +74,6 @@ internal static class OptionsValidation
         }
 
         ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
+        PublishingValidation.Validate(options.Publishing);
     }
 }
