@@ -96,13 +96,13 @@ internal static class EmulatorHost
         await using ConfiguredAsyncDisposable disposeEmulator = emulator.ConfigureAwait(false);
         string credentials = emulator.WriteCredentialsFile(Path.Combine(emulator.DataDirectory, "credentials.properties"));
         await Console.Out.WriteLineAsync($"""
-            PartUploader blob v1 emulator
+            PartUploader emulator (blob v1, publish v2, metadata v1, query v1, index v1, config v1)
               blob base URL:   {emulator.GetBlobBaseUrl()}
               lookup URL:      {emulator.LookupUrl}
               token URL:       {emulator.TokenUrl}
               credentials:     {credentials}
               catalog / layers: {emulator.DefaultCatalogHrn} / {emulator.DefaultLayerId}, {emulator.IndexLayerId}
-              admin:           {emulator.ServiceUrl}_emulator/journal, {emulator.ServiceUrl}_emulator/uploads
+              admin:           {emulator.ServiceUrl}_emulator/journal, .../uploads, .../publications, .../versions
             Press Ctrl+C to stop.
             """).ConfigureAwait(false);
 
