@@ -31,6 +31,8 @@ public partial class PartUploadClient
 #pragma warning disable CA2000 // The handler chain is owned by the HttpClient, which lives as long as this client.
         var http = new HttpClient(new ResponseBodyLimitHandler(new ServiceEndpointHandler(new TransportHandler(_httpClient))))
         {
+            // Refit insists on a base address; every call passes its absolute URL as a [Url] argument, so none is sent to it.
+            BaseAddress = new Uri("http://publishing.invalid/"),
             Timeout = Timeout.InfiniteTimeSpan,
         };
 #pragma warning restore CA2000

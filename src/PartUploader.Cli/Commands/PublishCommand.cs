@@ -93,7 +93,7 @@ internal static class PublishCommand
             throw new FileNotFoundException($"'{path}' is neither a file nor a directory.");
         }
 
-        return [PublishItem.FromFile(path, partition ?? PublishItem.PartitionIdOf(Path.GetFileName(path), naming))];
+        return [PublishItem.FromFile(path, partition ?? (naming == PartitionNaming.FileNameWithoutExtension ? Path.GetFileNameWithoutExtension(path) : Path.GetFileName(path)))];
     }
 }
 

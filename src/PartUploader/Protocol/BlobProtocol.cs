@@ -261,7 +261,8 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
         return id.Length is > 0 and <= 200 ? id : "upload";
     }
 
-    private static async Task<T> Unwrap<T>(Task<T> call)
+    /// <summary>Rethrows a transport failure Refit folded into a response (no answer was received), so that callers see the network error.</summary>
+    internal static async Task<T> Unwrap<T>(Task<T> call)
         where T : IApiResponse
     {
         T response;

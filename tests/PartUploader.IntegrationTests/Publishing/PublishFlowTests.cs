@@ -30,7 +30,7 @@ public sealed class PublishFlowTests(EmulatorFixture fixture) : PublishingTestBa
         result.Partitions.Select(p => p.PartitionId).ShouldContain("tiles:0:t0.bin");
         result.Partitions.Select(p => p.PartitionId).ShouldContain("archive0.bin");
         result.Partitions.Select(p => p.DataHandle).Distinct().Count().ShouldBe(41, "every item gets its own handle");
-        result.Partitions.ShouldAllBe(p => Guid.TryParse(p.DataHandle, out _));
+        result.Partitions.Select(p => Guid.TryParse(p.DataHandle, out Guid g) && g.ToString("D") == p.DataHandle).ShouldAllBe(ok => ok, "handles are lowercase UUIDs");
         ShouldBeVisible(result);
 
         // 41 partitions in batches of at most 7: 6 metadata requests, one init, one submit.
@@ -158,9 +158,18 @@ public sealed class PublishFlowTests(EmulatorFixture fixture) : PublishingTestBa
             }
         }));
 
-        OperationCanceledException error = await Should.ThrowAsync<OperationCanceledException>(
-            () => publisher.PublishAsync(PublishItem.FromDirectory(WriteDirectory(6)), options, cts.Token));
+        // Awaited directly (not through Should.ThrowAsync, which makes a new exception for a cancelled task): the caller sees this one.
+        OperationCanceledException? error = null;
+        try
+        {
+            await publisher.PublishAsync(PublishItem.FromDirectory(WriteDirectory(6)), options, cts.Token);
+        }
+        catch (OperationCanceledException ex)
+        {
+            error = ex;
+        }
 
+        error.ShouldNotBeNull("the publish was cancelled");
         string id = (string)error.Data[PartUploadExceptionData.PublicationId]!;
         ((bool)error.Data[PartUploadExceptionData.PublicationCancelledOnServer]!).ShouldBeTrue();
         Emulator.Publications.Single(p => p.Id == id).State.ShouldBe("cancelled");

@@ -47,7 +47,7 @@ public abstract class PublishingTestBase : EmulatorTestBase
         return dir;
     }
 
-    protected PublishOptions Options(Action<PublishOptions>? configure = null)
+    protected static PublishOptions Options(Action<PublishOptions>? configure = null)
     {
         var options = new PublishOptions { LayerId = Layer };
         options.Wait.PollInterval = TimeSpan.FromMilliseconds(20);

@@ -28,7 +28,7 @@ internal sealed class PublishingProtocol(IPublishApi publish, IMetadataApi metad
     public async Task<PublicationWire> InitializeAsync(ServiceEndpoint endpoint, IReadOnlyList<string> layerIds, string? billingTag, CancellationToken cancellationToken)
     {
         var body = new InitPublicationRequest { LayerIds = layerIds };
-        using IApiResponse<PublicationWire> response = await publish.InitializeAsync(endpoint.Url("publications"), body, billingTag, endpoint, cancellationToken).ConfigureAwait(false);
+        using IApiResponse<PublicationWire> response = await BlobProtocol.Unwrap(publish.InitializeAsync(endpoint.Url("publications"), body, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
         return RequirePublication(response, OpInit, publicationId: null);
     }
 
@@ -36,33 +36,33 @@ internal sealed class PublishingProtocol(IPublishApi publish, IMetadataApi metad
     {
         var body = new PublishPartitionsRequest { Partitions = partitions };
         Uri url = endpoint.Url("layers", layerId, "publications", publicationId, "partitions");
-        using IApiResponse response = await publish.UploadPartitionsAsync(url, body, billingTag, endpoint, cancellationToken).ConfigureAwait(false);
+        using IApiResponse response = await BlobProtocol.Unwrap(publish.UploadPartitionsAsync(url, body, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
         EnsureSuccess(response, OpPartitions, publicationId);
     }
 
     public async Task SubmitAsync(ServiceEndpoint endpoint, string publicationId, string? billingTag, CancellationToken cancellationToken)
     {
-        using IApiResponse response = await publish.SubmitAsync(endpoint.Url("publications", publicationId), billingTag, endpoint, cancellationToken).ConfigureAwait(false);
+        using IApiResponse response = await BlobProtocol.Unwrap(publish.SubmitAsync(endpoint.Url("publications", publicationId), billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
         EnsureSuccess(response, OpSubmit, publicationId);
     }
 
     public async Task<PublicationWire> GetAsync(ServiceEndpoint endpoint, string publicationId, string? billingTag, CancellationToken cancellationToken)
     {
-        using IApiResponse<PublicationWire> response = await publish.GetAsync(endpoint.Url("publications", publicationId), billingTag, endpoint, cancellationToken).ConfigureAwait(false);
+        using IApiResponse<PublicationWire> response = await BlobProtocol.Unwrap(publish.GetAsync(endpoint.Url("publications", publicationId), billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
         return RequirePublication(response, OpGet, publicationId);
     }
 
     /// <summary>Cancels a publication; any 2xx is success, with or without a body (P12).</summary>
     public async Task CancelAsync(ServiceEndpoint endpoint, string publicationId, string? billingTag, CancellationToken cancellationToken)
     {
-        using IApiResponse response = await publish.CancelAsync(endpoint.Url("publications", publicationId), billingTag, endpoint, cancellationToken).ConfigureAwait(false);
+        using IApiResponse response = await BlobProtocol.Unwrap(publish.CancelAsync(endpoint.Url("publications", publicationId), billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
         EnsureSuccess(response, OpCancel, publicationId);
     }
 
     /// <summary>The catalog's latest version, or null when it has none yet (404, publish spec 4).</summary>
     public async Task<long?> GetLatestVersionAsync(ServiceEndpoint endpoint, string? billingTag, CancellationToken cancellationToken)
     {
-        using IApiResponse<LatestVersionWire> response = await metadata.GetLatestVersionAsync(endpoint.Url("versions", "latest"), -1, billingTag, endpoint, cancellationToken).ConfigureAwait(false);
+        using IApiResponse<LatestVersionWire> response = await BlobProtocol.Unwrap(metadata.GetLatestVersionAsync(endpoint.Url("versions", "latest"), -1, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
@@ -77,14 +77,14 @@ internal sealed class PublishingProtocol(IPublishApi publish, IMetadataApi metad
     /// <summary>One page of partitions (metadata list or query by id).</summary>
     public async Task<PartitionsPageWire> GetPartitionsPageAsync(ServiceEndpoint endpoint, Uri url, string operation, CancellationToken cancellationToken)
     {
-        using IApiResponse<PartitionsPageWire> response = await metadata.GetPartitionsAsync(url, endpoint, cancellationToken).ConfigureAwait(false);
+        using IApiResponse<PartitionsPageWire> response = await BlobProtocol.Unwrap(metadata.GetPartitionsAsync(url, endpoint, cancellationToken)).ConfigureAwait(false);
         EnsureSuccess(response, operation, null);
         return response.Error is null && response.Content is { } page ? page : throw Malformed(operation, response, "it is not a partition list");
     }
 
     public async Task InsertIndexAsync(ServiceEndpoint endpoint, string layerId, IReadOnlyList<IndexRecordWire> records, string? billingTag, CancellationToken cancellationToken)
     {
-        using IApiResponse response = await index.InsertAsync(endpoint.Url("layers", layerId), records, billingTag, endpoint, cancellationToken).ConfigureAwait(false);
+        using IApiResponse response = await BlobProtocol.Unwrap(index.InsertAsync(endpoint.Url("layers", layerId), records, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
         EnsureSuccess(response, OpInsertIndex, null);
     }
 
@@ -94,7 +94,7 @@ internal sealed class PublishingProtocol(IPublishApi publish, IMetadataApi metad
         // The HRN goes into the path unescaped, as both HERE SDKs send it (publish spec 10.1).
         string basePath = endpoint.BaseUrl.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/');
         var url = new Uri(basePath + "/catalogs/" + catalogHrn, UriKind.Absolute);
-        using IApiResponse<CatalogConfigWire> response = await config.GetCatalogAsync(url, billingTag, endpoint, cancellationToken).ConfigureAwait(false);
+        using IApiResponse<CatalogConfigWire> response = await BlobProtocol.Unwrap(config.GetCatalogAsync(url, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
         {
             return (null, (int)response.StatusCode);
