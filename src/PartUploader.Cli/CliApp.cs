@@ -57,6 +57,7 @@ internal static class CliApp
         root.Subcommands.Add(CancelCommand.Create());
         root.Subcommands.Add(PublishCommand.Create());
         root.Subcommands.Add(PartitionsCommand.Create());
+        root.Subcommands.Add(PublicationCommand.Create());
         root.Subcommands.Add(EmulatorCommand.Create());
         return root;
     }

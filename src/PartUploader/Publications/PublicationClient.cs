@@ -49,7 +49,7 @@ public class PublicationClient
     /// publishes none.
     /// </remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The options are invalid, there is no item, or a partition id is invalid or repeated (before any request).</exception>
+    /// <exception cref="ArgumentException">The options are invalid or there is no item (before any request), or a partition id is invalid or repeated (after the layer's configuration is read, before any upload or publication request).</exception>
     /// <exception cref="PublicationException">The layer does not fit, another publication is active, an item failed, or the publication did not succeed; <see cref="PartUploadException.ErrorCode"/> says which.</exception>
     /// <exception cref="PublicationWaitCanceledException">Cancelled while waiting for the submitted publication.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before submit; the publication was cancelled on the server.</exception>
@@ -77,7 +77,7 @@ public class PublicationClient
     /// <param name="options">The layer (one of the publication's) and batching; waiting options are not used.</param>
     /// <param name="cancellationToken">Cancels the uploads; the publication is left as it is (other workers may be feeding it).</param>
     /// <returns>The partitions added, in item order.</returns>
-    /// <exception cref="ArgumentException">The options or a partition id are invalid (before any request).</exception>
+    /// <exception cref="ArgumentException">The options or a partition id are invalid (after the layer's configuration is read, before any upload).</exception>
     /// <exception cref="PublicationException">The layer does not fit, an item failed, or the publication is no longer initialized.</exception>
     public virtual async Task<IReadOnlyList<PublishedPartition>> AddAsync(string publicationId, IEnumerable<PublishItem> items, PublishOptions options, CancellationToken cancellationToken = default)
     {
