@@ -105,6 +105,39 @@ public static class ReadmeSnippets
         Console.WriteLine(result);
     }
 
+    public static async Task PublishingAsync(PartUploadClient client, CancellationToken cancellationToken)
+    {
+        #region Snippet:Publishing
+        PublicationClient publisher = client.GetPublicationClient(); // needs CatalogHrn: the APIs are looked up
+
+        // One partition per file; ids from the relative path: "roads/12/a.bin" -> "roads:12:a.bin".
+        IReadOnlyList<PublishItem> items = PublishItem.FromDirectory("release/", PartitionNaming.RelativePath);
+
+        PublicationResult result = await publisher.PublishAsync(items, new PublishOptions
+        {
+            LayerId = "roads", // a versioned layer; content type and digest come from its configuration
+        }, cancellationToken);
+        Console.WriteLine($"Catalog version {result.Version}: {result.Partitions.Count} partitions, {result.Bytes} bytes, verified {result.Verified}");
+        #endregion
+    }
+
+    public static async Task PublishingScaleOutAsync(PublicationClient publisher, IReadOnlyList<IReadOnlyList<PublishItem>> shares, CancellationToken cancellationToken)
+    {
+        #region Snippet:PublishingScaleOut
+        // Coordinator: one publication for the whole release.
+        PublicationInfo publication = await publisher.InitializeAsync("roads", cancellationToken);
+
+        // Each worker (any process, any machine) uploads its share and adds its partitions; nothing is submitted.
+        await Parallel.ForEachAsync(shares, cancellationToken, async (share, token) =>
+            await publisher.AddAsync(publication.Id, share, new PublishOptions { LayerId = "roads" }, token));
+
+        // Coordinator, once every worker is done: submit once, then wait for the new version.
+        await publisher.SubmitAsync(publication.Id, cancellationToken);
+        PublicationInfo done = await publisher.WaitAsync(publication.Id, cancellationToken: cancellationToken);
+        #endregion
+        Console.WriteLine(done);
+    }
+
     public static async Task EmulatorAsync()
     {
         #region Snippet:Emulator
