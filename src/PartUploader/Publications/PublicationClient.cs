@@ -21,6 +21,7 @@ public class PublicationClient
     private readonly PublicationUploads _uploads = null!;
     private readonly PublicationWaiter _waiter = null!;
     private readonly PublicationReader _reader = null!;
+    private readonly IndexWriter _index = null!;
 
     /// <summary>Initializes a new instance for mocking.</summary>
     protected PublicationClient()
@@ -31,7 +32,9 @@ public class PublicationClient
     {
         _services = services;
         _uploads = new PublicationUploads(services, uploads);
-        _versioned = new VersionedPublication(services, new LayerConfigReader(services), _uploads, cancelTimeout);
+        var config = new LayerConfigReader(services);
+        _versioned = new VersionedPublication(services, config, _uploads, cancelTimeout);
+        _index = new IndexWriter(services, config, uploads);
         _waiter = new PublicationWaiter(services);
         _reader = new PublicationReader(services);
     }
@@ -165,6 +168,39 @@ public class PublicationClient
     {
         Internal.Validation.UploadValidation.ValidateLayerId(layerId, nameof(layerId));
         return _reader.GetPartitionsAsync(layerId, version, cancellationToken);
+    }
+
+    /// <summary>Uploads items to an index layer and inserts their index records (Index API v1); there is no publication.</summary>
+    /// <param name="items">The items with their field values; each blob gets a new lowercase UUID, which is its record's id.</param>
+    /// <param name="options">The layer and batching.</param>
+    /// <param name="cancellationToken">Cancels the uploads and the inserts; records already inserted stay.</param>
+    /// <returns>The records inserted, in item order.</returns>
+    /// <remarks>
+    /// The layer's configuration is read first; then every record is checked against the layer's index fields (exactly
+    /// those names, with their types) and the 256-byte record limit, before any upload. Records are inserted in batches
+    /// while data still uploads. A failed item stops the rest; records inserted before it stay in the layer (the error
+    /// says how many): index layers have no publication to cancel.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The options are invalid, there is no item, or a record does not fit the layer (before any upload).</exception>
+    /// <exception cref="PublicationException">The layer is unknown or not an index layer, an item failed, or the service refused an insert.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public virtual async Task<IndexResult> IndexAsync(IEnumerable<IndexItem> items, IndexOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(options);
+        Internal.Validation.UploadValidation.ValidateLayerId(options.LayerId, nameof(options));
+        if (options.RecordsPerRequest is < 1 or > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RecordsPerRequest, "IndexOptions.RecordsPerRequest must be 1 to 1,000.");
+        }
+
+        IndexItem[] list = [.. items];
+        if (list.Length == 0 || Array.IndexOf(list, null) >= 0)
+        {
+            throw new ArgumentException(list.Length == 0 ? "There is no item to index." : "An item is null.", nameof(items));
+        }
+
+        return await _index.WriteAsync(list, options, cancellationToken).ConfigureAwait(false);
     }
 
     private static PublishItem[] Validate(IEnumerable<PublishItem> items, PublishOptions options)

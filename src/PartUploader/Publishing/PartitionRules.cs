@@ -30,7 +30,7 @@ internal static class PartitionRules
 
         if (problems.Count > 0)
         {
-            throw new ArgumentException($"{problems.Count} partition id(s) cannot be published; nothing was uploaded and no publication was started: {string.Join("; ", problems.Take(20))}", parameterName);
+            throw new ArgumentException($"{problems.Count} partition id(s) cannot be published; nothing was uploaded and no partition was added: {string.Join("; ", problems.Take(20))}", parameterName);
         }
     }
 

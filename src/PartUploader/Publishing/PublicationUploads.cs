@@ -44,7 +44,14 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
         });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var feeder = new PartitionFeeder(services, endpoint, layer.Id, publicationId, options.PartitionsPerRequest, Report, stop);
+        var feeder = new MetadataFeeder<PublishPartitionWire>(
+            options.PartitionsPerRequest,
+            (batch, token) => services.Runner.ExecuteAsync(
+                PublishingProtocol.OpPartitions,
+                attempt => services.Protocol.UploadPartitionsAsync(endpoint, layer.Id, publicationId, batch, services.BillingTag, attempt),
+                token),
+            Report,
+            stop);
         var batchOptions = new BatchUploadOptions
         {
             LayerId = layer.Id,
@@ -78,15 +85,7 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
         catch (BatchUploadException ex)
         {
             await feeder.AbandonAsync().ConfigureAwait(false);
-            BatchItemResult[] failed = [.. ex.Result?.Failures ?? []];
-            throw new PublicationException(
-                PartUploadException.FormatMessage($"{failed.Length} item(s) could not be uploaded, so the publication cannot hold exactly the partitions given; first: {failed.FirstOrDefault()?.Item.Source}", PublishingProtocol.OpPartitions, 0, PartUploadErrorCodes.ItemFailed),
-                failed.FirstOrDefault()?.Error)
-            {
-                ErrorCode = PartUploadErrorCodes.ItemFailed,
-                Operation = "UploadData",
-                FailedItems = failed,
-            };
+            throw ItemFailed(ex, string.Empty);
         }
         catch
         {
@@ -124,12 +123,28 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
         Source = item.Source,
         DataSize = result.Size,
         Crc = result.Crc32C.ToString("x8", CultureInfo.InvariantCulture),
-        Checksum = checksum switch
-        {
-            PartitionChecksum.None => null,
-            PartitionChecksum.Md5 => result.Md5,
-            PartitionChecksum.Sha1 => result.Sha1,
-            _ => result.Sha256,
-        } ?? (checksum == PartitionChecksum.None ? null : throw new InvalidOperationException("The upload computed no whole-blob digest for the layer's checksum.")),
+        Checksum = ChecksumOf(result, checksum),
     };
+
+    /// <summary>The whole-blob digest of the layer's algorithm, lowercase hex, or null for none.</summary>
+    public static string? ChecksumOf(PartUploadResult result, PartitionChecksum checksum) => checksum == PartitionChecksum.None ? null : checksum switch
+    {
+        PartitionChecksum.Md5 => result.Md5,
+        PartitionChecksum.Sha1 => result.Sha1,
+        _ => result.Sha256,
+    } ?? throw new InvalidOperationException("The upload computed no whole-blob digest for the layer's checksum.");
+
+    /// <summary>The error of items whose data could not be uploaded.</summary>
+    public static PublicationException ItemFailed(BatchUploadException error, string suffix)
+    {
+        BatchItemResult[] failed = [.. error.Result?.Failures ?? []];
+        return new PublicationException(
+            PartUploadException.FormatMessage($"{failed.Length} item(s) could not be uploaded; first: {failed.FirstOrDefault()?.Item.Source}{suffix}", "UploadData", 0, PartUploadErrorCodes.ItemFailed),
+            failed.FirstOrDefault()?.Error)
+        {
+            ErrorCode = PartUploadErrorCodes.ItemFailed,
+            Operation = "UploadData",
+            FailedItems = failed,
+        };
+    }
 }

@@ -70,28 +70,7 @@ internal sealed class VersionedPublication(PublishingServices services, LayerCon
     {
         var fallback = new LayerFallback(options.ContentType, options.Checksum, options.RequireLayerConfig);
         LayerSettings layer = await config.ReadAsync(options.LayerId, "versioned", fallback, cancellationToken).ConfigureAwait(false);
-        if (layer.SecureHandles)
-        {
-            throw PublishingErrors.Refused(PartUploadErrorCodes.LayerMismatch, $"The layer '{layer.Id}' uses secure handles, which this client does not support; nothing was sent");
-        }
-
-        if (layer.ContentEncoding is not null)
-        {
-            throw PublishingErrors.Refused(PartUploadErrorCodes.LayerMismatch, $"The layer '{layer.Id}' stores '{layer.ContentEncoding}'-encoded data; publishing to encoded layers is not supported yet. Nothing was sent");
-        }
-
-        if (options.ContentType is not null && layer.ContentType is not null && !string.Equals(options.ContentType, layer.ContentType, StringComparison.OrdinalIgnoreCase))
-        {
-            throw PublishingErrors.Refused(PartUploadErrorCodes.LayerMismatch, $"ContentType '{options.ContentType}' differs from the layer's '{layer.ContentType}'; nothing was sent");
-        }
-
-        if (layer.FromService && options.Checksum is { } wanted && wanted != layer.Checksum)
-        {
-            throw PublishingErrors.Refused(PartUploadErrorCodes.LayerMismatch, $"Checksum {wanted} differs from the layer's digest ({layer.Checksum}); nothing was sent");
-        }
-
-        string contentType = options.ContentType ?? layer.ContentType
-            ?? throw PublishingErrors.Refused(PartUploadErrorCodes.ConfigUnavailable, "The layer's content type is unknown (its configuration could not be read): set PublishOptions.ContentType. Nothing was sent");
+        string contentType = LayerChecks.ContentType(layer, options.ContentType, options.Checksum);
         PartitionRules.Validate(items, layer, nameof(items));
         return (layer, contentType);
     }

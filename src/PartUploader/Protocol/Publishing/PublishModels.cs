@@ -241,8 +241,10 @@ internal sealed class DetailedErrorWire
 [JsonSerializable(typeof(LatestVersionWire))]
 [JsonSerializable(typeof(PartitionsPageWire))]
 [JsonSerializable(typeof(IReadOnlyList<IndexRecordWire>))]
+[JsonSerializable(typeof(IndexRecordWire[]))]
 [JsonSerializable(typeof(CatalogConfigWire))]
 [JsonSerializable(typeof(DetailedErrorWire))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class PublishJsonContext : JsonSerializerContext
 {
 }

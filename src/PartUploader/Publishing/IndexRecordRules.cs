@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PartUploader.Internal.Protocol.Publishing;
+
+namespace PartUploader.Internal.Publishing;
+
+/// <summary>
+/// Index records checked before any upload: exactly the layer's fields with their JSON types (P32) and at most
+/// 256 bytes of field names and values plus metadata keys and values, counted as UTF-8 (P22).
+/// </summary>
+internal static class IndexRecordRules
+{
+    /// <summary>The record size limit (publish spec 2, P22).</summary>
+    public const int MaxRecordBytes = 256;
+
+    public static void Validate(IReadOnlyList<IndexItem> items, LayerSettings layer, bool checkSize, string parameterName)
+    {
+        var problems = new List<string>();
+        foreach (IndexItem item in items)
+        {
+            string? problem = Check(item, layer, checkSize);
+            if (problem is not null)
+            {
+                problems.Add($"'{item.Source}': {problem}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"{problems.Count} index record(s) cannot be inserted; nothing was uploaded: {string.Join("; ", problems.Take(20))}", parameterName);
+        }
+    }
+
+    public static string? Check(IndexItem item, LayerSettings layer, bool checkSize)
+    {
+        var defined = layer.IndexDefinitions.ToDictionary(d => d.Name, d => d.Type, StringComparer.Ordinal);
+        string[] missing = [.. defined.Keys.Where(name => !item.Fields.ContainsKey(name))];
+        if (missing.Length > 0)
+        {
+            return $"the layer's field(s) {string.Join(", ", missing)} have no value";
+        }
+
+        foreach ((string name, object value) in item.Fields)
+        {
+            if (!defined.TryGetValue(name, out string? type))
+            {
+                return $"the layer defines no field '{name}' (it has: {string.Join(", ", defined.Keys)})";
+            }
+
+            bool fits = type switch
+            {
+                "bool" => value is bool,
+                "int" or "heretile" or "timewindow" => value is int or long,
+                "string" => value is string,
+                _ => false,
+            };
+            if (!fits)
+            {
+                return $"field '{name}' is a {type} field; '{value}' ({value?.GetType().Name ?? "null"}) does not fit it";
+            }
+        }
+
+        int size = Size(item);
+        return checkSize && size > MaxRecordBytes ? $"the record has {size} bytes of fields and metadata; at most {MaxRecordBytes} are allowed" : null;
+    }
+
+    /// <summary>UTF-8 bytes of field names and values (string content, or the JSON text of a number or boolean) and metadata keys and values.</summary>
+    public static int Size(IndexItem item) =>
+        item.Fields.Sum(f => Encoding.UTF8.GetByteCount(f.Key) + Encoding.UTF8.GetByteCount(Text(f.Value)))
+        + (item.Metadata ?? new Dictionary<string, string>()).Sum(m => Encoding.UTF8.GetByteCount(m.Key) + Encoding.UTF8.GetByteCount(m.Value));
+
+    public static Dictionary<string, JsonElement> ToWire(IReadOnlyDictionary<string, object> fields) =>
+        fields.ToDictionary(f => f.Key, f => f.Value switch
+        {
+            string s => Element(JsonSerializer.Serialize(s, PublishJsonContext.Default.String)),
+            _ => Element(Text(f.Value)),
+        }, StringComparer.Ordinal);
+
+    private static JsonElement Element(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    private static string Text(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        int i => i.ToString(CultureInfo.InvariantCulture),
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+}

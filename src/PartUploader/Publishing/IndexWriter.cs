@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using PartUploader.Internal.Protocol.Publishing;
+
+namespace PartUploader.Internal.Publishing;
+
+/// <summary>
+/// Adds items to an index layer (publish spec 2): layer and record checks before any upload, each blob under a new
+/// lowercase UUID through the batch engine, then its record (id, size, CRC-32C, the layer's checksum, fields,
+/// metadata) inserted in batches while the rest still uploads. There is no publication: inserted records stay.
+/// </summary>
+internal sealed class IndexWriter(PublishingServices services, LayerConfigReader config, PartUploadClient uploads)
+{
+    public async Task<IndexResult> WriteAsync(IReadOnlyList<IndexItem> items, IndexOptions options, CancellationToken cancellationToken)
+    {
+        long started = services.Clock.GetTimestamp();
+        IReadOnlyList<(string, string)> fallbackFields = [.. options.FieldTypes.Select(f => (f.Key, f.Value))];
+        var fallback = new LayerFallback(options.ContentType, options.Checksum, options.RequireLayerConfig, fallbackFields.Count > 0 ? fallbackFields : null);
+        LayerSettings layer = await config.ReadAsync(options.LayerId, "index", fallback, cancellationToken).ConfigureAwait(false);
+        string contentType = LayerChecks.ContentType(layer, options.ContentType, options.Checksum);
+        IndexRecordRules.Validate(items, layer, options.CheckRecordSize, nameof(items));
+        ServiceEndpoint endpoint = await services.IndexAsync(cancellationToken).ConfigureAwait(false);
+
+        var sources = new Dictionary<string, IndexItem>(items.Count, StringComparer.Ordinal);
+        var batchItems = new List<BatchUploadItem>(items.Count);
+        foreach (IndexItem item in items)
+        {
+            string id = Guid.NewGuid().ToString("D"); // lowercase (publish spec 2)
+            sources.Add(id, item);
+            batchItems.Add(item.FilePath is not null ? BatchUploadItem.FromFile(item.FilePath, id) : BatchUploadItem.FromStream(item.Source, id, item.OpenAsync!));
+        }
+
+        var inserted = new ConcurrentDictionary<string, IndexedRecord>(StringComparer.Ordinal);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var feeder = new MetadataFeeder<IndexRecordWire>(options.RecordsPerRequest, (batch, token) => InsertAsync(endpoint, layer.Id, batch, token), _ => { }, stop);
+        var batchOptions = new BatchUploadOptions
+        {
+            LayerId = layer.Id,
+            ContentType = contentType,
+            ErrorPolicy = BatchErrorPolicy.StopOnFirstError,
+            WholeBlobDigests = PublicationUploads.DigestsFor(layer.Checksum),
+            ItemFinished = finished =>
+            {
+                if (finished.Succeeded && finished.Result is { } result)
+                {
+                    IndexItem item = sources[result.DataHandle];
+                    var record = new IndexedRecord
+                    {
+                        Id = result.DataHandle,
+                        Source = item.Source,
+                        Size = result.Size,
+                        Crc = result.Crc32C.ToString("x8", CultureInfo.InvariantCulture),
+                        Checksum = PublicationUploads.ChecksumOf(result, layer.Checksum),
+                    };
+                    inserted[record.Id] = record;
+                    feeder.Add(new IndexRecordWire
+                    {
+                        Id = record.Id,
+                        Size = record.Size,
+                        Crc = record.Crc,
+                        Checksum = record.Checksum,
+                        Fields = IndexRecordRules.ToWire(item.Fields),
+                        Metadata = item.Metadata,
+                    });
+                }
+            },
+        };
+
+        BatchUploadResult uploaded;
+        try
+        {
+            uploaded = await uploads.UploadBatchAsync(batchItems, batchOptions, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await feeder.CompleteAsync().ConfigureAwait(false); // throws the insert's failure
+            throw;
+        }
+        catch (BatchUploadException ex)
+        {
+            await feeder.AbandonAsync().ConfigureAwait(false);
+            throw PublicationUploads.ItemFailed(ex, $"; {feeder.Sent} record(s) had been inserted and stay in the layer");
+        }
+        catch
+        {
+            await feeder.AbandonAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        await feeder.CompleteAsync().ConfigureAwait(false);
+        return new IndexResult
+        {
+            Records = [.. batchItems.Select(b => inserted[b.DataHandle])],
+            Bytes = uploaded.Bytes,
+            Elapsed = services.Clock.GetElapsedTime(started),
+        };
+    }
+
+    /// <summary>Inserts a batch. Its ids were generated by this client, so a 409 on a retry means an earlier attempt of this batch was stored.</summary>
+    private Task InsertAsync(ServiceEndpoint endpoint, string layerId, IndexRecordWire[] batch, CancellationToken cancellationToken)
+    {
+        int attempts = 0;
+        return services.Runner.ExecuteAsync(
+            PublishingProtocol.OpInsertIndex,
+            async token =>
+            {
+                try
+                {
+                    attempts++;
+                    await services.Protocol.InsertIndexAsync(endpoint, layerId, batch, services.BillingTag, token).ConfigureAwait(false);
+                }
+                catch (PublicationException ex) when (ex.Status == 409 && attempts > 1)
+                {
+                    // The first attempt's answer was lost but the records were stored (an insert applies whole or not at all).
+                }
+            },
+            cancellationToken);
+    }
+}
