@@ -11,6 +11,12 @@ internal sealed class RunSettings
 
     public string? JsonPath { get; set; }
 
+    /// <summary>publish: how many files (null: 10,000, or 1,000 with --quick).</summary>
+    public int? PublishCount { get; set; }
+
+    /// <summary>publish: the size of each file in bytes.</summary>
+    public int PublishSize { get; set; } = 4096;
+
     public string CommandLine { get; set; } = "";
 
     public List<MicroResult> MicroResults { get; } = [];
