@@ -34,6 +34,9 @@ internal static class ClientHost
             DigestAlgorithm = spec.Digest,
             SingleShotThreshold = Math.Min(spec.Budget, 50_000_000),
         }, AccessTokenSource.FromToken(token));
+        using PublishWorkload? publish = spec.Kind.StartsWith("publish", StringComparison.Ordinal)
+            ? new PublishWorkload(spec, new Uri(Environment.GetEnvironmentVariable("BENCH_LOOKUP_URL")!), Environment.GetEnvironmentVariable("BENCH_CATALOG_HRN")!, layer, token)
+            : null;
 
         Func<long, string?, Task<UploadOutcome>> run = spec.Kind switch
         {
@@ -50,6 +53,8 @@ internal static class ClientHost
                 await using var stream = new SyntheticStream(bytes);
                 return await workloads.SdkAsync(o => client.UploadAsync(stream, o), spec.ForceMultipart);
             },
+            "publish" => (_, directory) => publish!.PublishAsync(directory!),
+            "publish-batch" => (_, directory) => publish!.UploadBatchAsync(directory!),
             _ => throw new ArgumentException("Unknown kind " + spec.Kind),
         };
 
@@ -101,6 +106,7 @@ internal static class ClientHost
                     Parts = outcome.Parts,
                     PartNumbersUnique = outcome.PartNumbersUnique,
                     Retries = outcome.Retries,
+                    Publish = publish?.Last,
                 });
                 if (outcome.Bytes != spec.Bytes)
                 {

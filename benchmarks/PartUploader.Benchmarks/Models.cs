@@ -45,6 +45,10 @@ internal sealed record CaseSpec
     public long? CapBytesPerSecond { get; init; }
 
     public int LatencyMs { get; init; }
+
+    /// <summary>publish only: <see cref="PublishOptions.PartitionsPerRequest"/> (null for the batch-upload baseline and the other kinds).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? PartitionsPerRequest { get; init; }
 }
 
 /// <summary>One measured repetition, as the client process saw it.</summary>
@@ -78,6 +82,10 @@ internal sealed record RepResult
     public bool PartNumbersUnique { get; init; }
 
     public int Retries { get; init; }
+
+    /// <summary>publish and publish-batch only: the repetition's window and the client's own timings.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PublishClientFigures? Publish { get; init; }
 }
 
 /// <summary>What the client process reports for one case.</summary>
@@ -183,6 +191,10 @@ internal sealed record BenchReport
     public List<CaseResult> Raw { get; init; } = [];
 
     public List<MicroResult> Micro { get; init; } = [];
+
+    /// <summary>The publish scenario's figures (absent when it did not run).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<PublishSummary>? Publish { get; init; }
 }
 
 internal sealed record MachineInfo

@@ -1,8 +1,8 @@
 // PartUploader benchmarks: every figure measured side by side in one run, so ratios are honest.
 //
-//   dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--micro]
+//   dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--micro] [--publish-count N] [--publish-size BYTES]
 //
-// Scenarios: raw naive sdk-file sdk-stream scale wan (the default set), parts10k (opt-in, long), or "all".
+// Scenarios: raw naive sdk-file sdk-stream scale wan (the default set), parts10k and publish (opt-in), or "all".
 using PartUploader.Benchmarks;
 using PartUploader.Benchmarks.Micro;
 
@@ -25,17 +25,27 @@ for (int i = 0; i < args.Length; i++)
         case "--micro":
             settings.Micro = true;
             break;
+        case "--publish-count" when i + 1 < args.Length && int.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out int count) && count > 0:
+            settings.PublishCount = count;
+            i++;
+            break;
+        case "--publish-size" when i + 1 < args.Length && int.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out int size) && size > 0:
+            settings.PublishSize = size;
+            i++;
+            break;
         case "all":
             settings.Scenarios.AddRange(Runner.AllScenarios);
             break;
         case "--help" or "-h":
             Console.WriteLine("""
-                Usage: dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--micro]
-                  scenarios: raw naive sdk-file sdk-stream scale wan (default set), parts10k (opt-in, long), all
+                Usage: dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--micro] [--publish-count N] [--publish-size BYTES]
+                  scenarios: raw naive sdk-file sdk-stream scale wan (default set), parts10k (opt-in, long), publish (opt-in), all
                   --quick   small sizes, one repetition (a smoke run, under a minute)
                   --micro   BenchmarkDotNet micro-benchmarks (digest throughput, engine allocations per part);
                             alone it runs only those, with scenarios it runs both
                   --json    writes every figure to PATH
+                  --publish-count, --publish-size
+                            publish: how many files and how many bytes each (default 10,000 of 4096 B; 1,000 with --quick)
                 """);
             return 0;
         default:

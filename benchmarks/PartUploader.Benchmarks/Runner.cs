@@ -24,7 +24,7 @@ internal sealed class Runner(RunSettings settings)
     private string _workDir = "";
 
     public static readonly string[] DefaultScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan"];
-    public static readonly string[] AllScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan", "parts10k"];
+    public static readonly string[] AllScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan", "parts10k", "publish"];
 
     private long MainBytes => settings.Quick ? 128 * MiB : 1 * GiB;
 
@@ -40,6 +40,7 @@ internal sealed class Runner(RunSettings settings)
         _workDir = Directory.CreateTempSubdirectory("partuploader-bench-").FullName;
         var summaries = new List<CaseSummary>();
         var rawResults = new List<CaseResult>();
+        var publish = new List<PublishSummary>();
         try
         {
             await using BlobEmulator emulator = await BlobEmulator.StartAsync(new BlobEmulatorOptions
@@ -61,6 +62,12 @@ internal sealed class Runner(RunSettings settings)
                     emulator.Options.BandwidthBytesPerSecondPerConnection = spec.CapBytesPerSecond;
                     emulator.Options.Latency = wan ? TimeSpan.FromMilliseconds(spec.LatencyMs) : null;
                     DateTimeOffset caseStart = DateTimeOffset.UtcNow;
+                    if (scenario == "publish")
+                    {
+                        // Its figures come from the journal: start each case with room for every request of it.
+                        emulator.Journal.Clear();
+                    }
+
                     Console.Write(Invariant($"  {spec.Scenario,-10} {spec.Case,-10} {FormatBytes(spec.Bytes),10} x{spec.Repetitions} ... "));
                     CaseResult result = await RunChildAsync(spec, emulator, token);
                     bool? serverUnique = null;
@@ -71,6 +78,11 @@ internal sealed class Runner(RunSettings settings)
                     }
 
                     rawResults.Add(result);
+                    if (scenario == "publish")
+                    {
+                        publish.Add(PublishScenario.Summarize(result, emulator.Journal.Entries));
+                    }
+
                     CaseSummary summary = Summarize(result, serverUnique);
                     summaries.Add(summary);
                     Console.WriteLine(result.Error is null ? Invariant($"{summary.MegabytesPerSecond,8:F0} MB/s") : "FAILED: " + result.Error);
@@ -95,6 +107,8 @@ internal sealed class Runner(RunSettings settings)
         machine.LoadAverageAtEnd = MachineFacts.LoadAverage();
         Console.WriteLine();
         Report.PrintTable(summaries);
+        publish = PublishScenario.AddRatios(publish);
+        PublishScenario.PrintTable(publish);
         Console.WriteLine(Invariant($"Load average at start {machine.LoadAverageAtStart}, at end {machine.LoadAverageAtEnd}."));
 
         if (settings.JsonPath is not null)
@@ -109,6 +123,7 @@ internal sealed class Runner(RunSettings settings)
                 // The source files were temporary; their paths say nothing about the results.
                 Raw = rawResults.Select(r => r with { Spec = r.Spec with { FilePath = null, WarmupFilePath = null } }).ToList(),
                 Micro = settings.MicroResults,
+                Publish = publish.Count > 0 ? publish : null,
             };
             await File.WriteAllTextAsync(settings.JsonPath, JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport));
             Console.WriteLine("JSON written to " + settings.JsonPath);
@@ -206,6 +221,9 @@ internal sealed class Runner(RunSettings settings)
                 }];
             }
 
+            case "publish":
+                return PublishScenario.Plan(_workDir, settings);
+
             default:
                 throw new ArgumentException("Unknown scenario " + scenario);
         }
@@ -265,6 +283,8 @@ internal sealed class Runner(RunSettings settings)
         start.Environment["BENCH_BLOB_BASE_URL"] = emulator.GetBlobBaseUrl().ToString();
         start.Environment["BENCH_TOKEN"] = token;
         start.Environment["BENCH_LAYER"] = emulator.DefaultLayerId;
+        start.Environment["BENCH_LOOKUP_URL"] = emulator.LookupUrl.ToString();
+        start.Environment["BENCH_CATALOG_HRN"] = emulator.DefaultCatalogHrn;
 
         using Process child = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the client process.");
         CaseResult? result = null;
@@ -362,58 +382,4 @@ internal sealed class Runner(RunSettings settings)
         : bytes >= MiB && bytes % MiB == 0 ? Invariant($"{bytes / MiB} MiB")
         : bytes >= 10 * GiB ? Invariant($"{bytes / 1e9:F1} GB")
         : Invariant($"{bytes / (double)MiB:F1} MiB");
-}
-
-/// <summary>What this run was asked to do.</summary>
-internal sealed class RunSettings
-{
-    public List<string> Scenarios { get; } = [];
-
-    public bool Quick { get; set; }
-
-    public bool Micro { get; set; }
-
-    public string? JsonPath { get; set; }
-
-    public string CommandLine { get; set; } = "";
-
-    public List<MicroResult> MicroResults { get; } = [];
-}
-
-internal static class MachineFacts
-{
-    public static MachineInfo Read() => new()
-    {
-        Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-        Runtime = Environment.Version.ToString(),
-        ProcessorCount = Environment.ProcessorCount,
-        Cpu = ReadCpu(),
-        TotalMemoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
-        LoadAverageAtStart = LoadAverage(),
-    };
-
-    public static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
-
-    private static string ReadCpu()
-    {
-        try
-        {
-            string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            return line is null ? "unknown" : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
 }
