@@ -76,7 +76,8 @@ public static class CliRunner
     /// <summary>The command line that runs the CLI (the dotnet host and the CLI's path), for shells.</summary>
     public static string CommandLine => $"'{DotnetHost()}' '{CliPath}'";
 
-    private static string DotnetHost()
+    /// <summary>The dotnet host running this test process, else <c>dotnet</c> from PATH.</summary>
+    internal static string DotnetHost()
     {
         string? current = Environment.ProcessPath;
         return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
