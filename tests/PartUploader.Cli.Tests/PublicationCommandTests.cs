@@ -58,4 +58,29 @@ public sealed class PublicationCommandTests(CliEmulatorFixture fixture) : IClass
         result.StdErr.ShouldContain("--shard");
         fixture.Emulator.Journal.Entries.Where(e => e.Timestamp >= start && e.Operation != EmulatorOperation.Admin).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task Publish_WithFields_ToTheIndexLayer_InsertsOneTypedRecordPerFile()
+    {
+        string dir = Path.Combine(fixture.WorkDirectory, "index-cli");
+        Directory.CreateDirectory(dir);
+        await File.WriteAllBytesAsync(Path.Combine(dir, "one.bin"), new byte[300]);
+        await File.WriteAllBytesAsync(Path.Combine(dir, "two.bin"), new byte[700]);
+
+        CliResult result = await CliRunner.RunAsync(
+            ["publish", dir, .. fixture.Target(fixture.Emulator.IndexLayerId), "--field", "ingestionTime=1552383031000", "--field", "source=cli", "--json"]);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        JsonElement[] events = [.. result.Lines.Select(l => JsonDocument.Parse(l).RootElement)];
+        events.Single(e => e.GetProperty("event").GetString() == "index-succeeded").GetProperty("records").GetInt32().ShouldBe(2);
+        var stored = fixture.Emulator.GetIndexRecords(fixture.Emulator.IndexLayerId).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (JsonElement item in events.Where(e => e.GetProperty("event").GetString() == "item-completed"))
+        {
+            EmulatorIndexRecord record = stored[item.GetProperty("id").GetString()!];
+            record.Size.ShouldBe(item.GetProperty("size").GetInt64());
+            record.Fields["ingestionTime"].ValueKind.ShouldBe(JsonValueKind.Number, "the text value was sent as the layer's integer type");
+            record.Fields["ingestionTime"].GetInt64().ShouldBe(1552383031000);
+            record.Fields["source"].GetString().ShouldBe("cli");
+        }
+    }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 
 namespace PartUploader.Cli.Commands;
 
@@ -24,11 +23,16 @@ internal static class PublishCommand
         var include = new Option<string[]>("--include") { Description = "Only files whose relative path matches this glob (repeatable).", AllowMultipleArgumentsPerToken = false };
         var exclude = new Option<string[]>("--exclude") { Description = "Leave out files whose relative path matches this glob (repeatable)." };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the publication is submitted; do not wait for it to succeed." };
+        var field = new Option<string[]>("--field")
+        {
+            Description = "For an index layer: an index field value given to every file's record, name=value (repeatable; every field the layer defines).",
+            HelpName = "name=value",
+        };
         var command = new Command(
             "publish",
             "Upload files and publish them as partitions of a versioned layer: one publication, all or nothing. Exit code 0 only when it " +
             "succeeded (or, with --no-wait, was submitted); the new catalog version is printed. On a failure before submit the publication " +
-            "is cancelled on the server.");
+            "is cancelled on the server. With --field, the layer is an index layer: each file gets a record with those field values.");
         common.AddTo(command);
         command.Arguments.Add(path);
         command.Options.Add(partitionFrom);
@@ -36,6 +40,7 @@ internal static class PublishCommand
         command.Options.Add(include);
         command.Options.Add(exclude);
         command.Options.Add(noWait);
+        command.Options.Add(field);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = new PublicationOutput(parse.GetValue(common.Json));
@@ -55,10 +60,29 @@ internal static class PublishCommand
                 return output.Fail(CliFailure.BadInput(CliMessages.Clean(ex.Message)));
             }
 
+            string[] fields = parse.GetValue(field) ?? [];
+            Dictionary<string, object> values = new(StringComparer.Ordinal);
+            foreach (string pair in fields)
+            {
+                int eq = pair.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0 || !values.TryAdd(pair[..eq], pair[(eq + 1)..]))
+                {
+                    return output.Fail(CliFailure.BadInput($"--field '{pair}' is not name=value, or names a field twice."));
+                }
+            }
+
             try
             {
                 using HttpClient http = CommonOptions.CreateHttpClient();
                 PublicationClient publisher = common.CreateClient(parse, http, lookupUrl).GetPublicationClient();
+                if (values.Count > 0)
+                {
+                    IndexResult indexed = await publisher.IndexAsync(
+                        items.Select(i => IndexItem.FromFile(i.Source, values)), new IndexOptions { LayerId = parse.GetValue(common.Layer)! }, cancellationToken).ConfigureAwait(false);
+                    output.Indexed(indexed);
+                    return ExitCodes.Success;
+                }
+
                 var options = new PublishOptions
                 {
                     LayerId = parse.GetValue(common.Layer)!,
@@ -94,132 +118,5 @@ internal static class PublishCommand
         }
 
         return [PublishItem.FromFile(path, partition ?? (naming == PartitionNaming.FileNameWithoutExtension ? Path.GetFileNameWithoutExtension(path) : Path.GetFileName(path)))];
-    }
-}
-
-/// <summary>Reports progress on the publishing thread (the CLI has no synchronization context to post to).</summary>
-internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    private readonly Lock _gate = new();
-
-    public void Report(T value)
-    {
-        lock (_gate)
-        {
-            report(value);
-        }
-    }
-}
-
-/// <summary>What <c>publish</c> prints: text lines, or JSON events (<c>publication-submitted</c>, <c>item-completed</c>, <c>publication-succeeded</c>, <c>publication-failed</c>).</summary>
-internal sealed class PublicationOutput(bool json)
-{
-    private readonly JsonEvents _events = new(Console.Out);
-    private bool _submitted;
-
-    public void Progress(PublicationProgress progress)
-    {
-        if (progress.Stage != PublicationStage.Waiting || _submitted)
-        {
-            return;
-        }
-
-        _submitted = true;
-        if (json)
-        {
-            _events.Write("publication-submitted", w =>
-            {
-                w.WriteString("publication", progress.PublicationId);
-                w.WriteNumber("partitions", progress.PartitionsAdded);
-            });
-        }
-        else
-        {
-            Console.Error.WriteLine($"partupload: publication {progress.PublicationId} submitted with {progress.PartitionsAdded} partition(s); waiting for it to succeed...");
-        }
-    }
-
-    public void Succeeded(PublicationResult result)
-    {
-        if (!json)
-        {
-            string version = result.Version?.ToString(CultureInfo.InvariantCulture) ?? "(not waited for)";
-            Console.Out.WriteLine($"published: publication {result.PublicationId} {result.State.ToString().ToLowerInvariant()}, catalog version {version}, {result.Partitions.Count} partition(s), {result.Bytes} bytes" + (result.Verified ? ", metadata verified" : string.Empty));
-            return;
-        }
-
-        foreach (PublishedPartition p in result.Partitions)
-        {
-            _events.Write("item-completed", w =>
-            {
-                w.WriteString("source", p.Source);
-                w.WriteString("partition", p.PartitionId);
-                w.WriteString("handle", p.DataHandle);
-                w.WriteNumber("size", p.DataSize);
-                w.WriteString("crc", p.Crc);
-                if (p.Checksum is not null)
-                {
-                    w.WriteString("checksum", p.Checksum);
-                }
-            });
-        }
-
-        _events.Write(result.State == PublicationState.Succeeded ? "publication-succeeded" : "publication-submitted", w =>
-        {
-            w.WriteString("publication", result.PublicationId);
-            if (result.Version is long version)
-            {
-                w.WriteNumber("version", version);
-            }
-
-            w.WriteNumber("partitions", result.Partitions.Count);
-            w.WriteBoolean("verified", result.Verified);
-        });
-    }
-
-    public int Fail(CliFailure failure)
-    {
-        if (json)
-        {
-            _events.WriteFailure(failure);
-        }
-
-        Console.Error.WriteLine($"partupload: {failure.Kind}: {failure.Message}");
-        return failure.ExitCode;
-    }
-
-    public int Fail(Exception exception, bool cancellationRequested)
-    {
-        CliFailure failure = CliFailure.From(exception, cancellationRequested);
-        if (exception is OperationCanceledException && exception.Data[PartUploadExceptionData.PublicationId] is string id)
-        {
-            failure = failure with { Message = $"Cancelled; publication {id} " + (exception.Data[PartUploadExceptionData.PublicationCancelledOnServer] is true ? "was cancelled on the server." : "could NOT be cancelled on the server; it expires when idle.") };
-        }
-        else if (exception is PublicationWaitCanceledException waiting)
-        {
-            failure = failure with { Message = $"Stopped waiting; publication {waiting.PublicationId} goes on on the server ('partupload publication wait --publication {waiting.PublicationId}')." };
-        }
-
-        if (json && exception is PublicationException publication)
-        {
-            foreach (BatchItemResult item in publication.FailedItems)
-            {
-                _events.Write("item-failed", w =>
-                {
-                    w.WriteString("source", item.Item.Source);
-                    w.WriteString("error", CliMessages.Clean(item.Error?.Message ?? "failed"));
-                });
-            }
-
-            _events.Write("publication-failed", w =>
-            {
-                w.WriteString("publication", publication.PublicationId);
-                w.WriteString("code", publication.ErrorCode);
-                w.WriteString("state", publication.State);
-                w.WriteBoolean("cancelledOnServer", publication.CancelledOnServer);
-            });
-        }
-
-        return Fail(failure);
     }
 }

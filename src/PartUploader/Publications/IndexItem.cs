@@ -17,7 +17,7 @@ public sealed class IndexItem
     /// <summary>Gets where the bytes come from: the file path, or the name given to a stream.</summary>
     public string Source { get; }
 
-    /// <summary>Gets the record's index field values by field name: a <see cref="bool"/>, an integer (<see cref="int"/> or <see cref="long"/>) or a <see cref="string"/>, as the layer defines each field.</summary>
+    /// <summary>Gets the record's index field values by field name: a <see cref="bool"/>, an integer (<see cref="int"/> or <see cref="long"/>) or a <see cref="string"/>, as the layer defines each field. A string given for a bool or integer field is converted (<c>true</c>/<c>false</c>, an invariant integer).</summary>
     public IReadOnlyDictionary<string, object> Fields { get; }
 
     /// <summary>Gets free-form metadata stored with the record, or null for none.</summary>

@@ -48,34 +48,49 @@ internal static class IndexRecordRules
                 return $"the layer defines no field '{name}' (it has: {string.Join(", ", defined.Keys)})";
             }
 
-            bool fits = type switch
-            {
-                "bool" => value is bool,
-                "int" or "heretile" or "timewindow" => value is int or long,
-                "string" => value is string,
-                _ => false,
-            };
-            if (!fits)
+            if (Convert(value, type) is null)
             {
                 return $"field '{name}' is a {type} field; '{value}' ({value?.GetType().Name ?? "null"}) does not fit it";
             }
         }
 
-        int size = Size(item);
+        int size = Size(item, layer);
         return checkSize && size > MaxRecordBytes ? $"the record has {size} bytes of fields and metadata; at most {MaxRecordBytes} are allowed" : null;
     }
 
     /// <summary>UTF-8 bytes of field names and values (string content, or the JSON text of a number or boolean) and metadata keys and values.</summary>
-    public static int Size(IndexItem item) =>
-        item.Fields.Sum(f => Encoding.UTF8.GetByteCount(f.Key) + Encoding.UTF8.GetByteCount(Text(f.Value)))
+    public static int Size(IndexItem item, LayerSettings layer) =>
+        Typed(item.Fields, layer).Sum(f => Encoding.UTF8.GetByteCount(f.Key) + Encoding.UTF8.GetByteCount(Text(f.Value)))
         + (item.Metadata ?? new Dictionary<string, string>()).Sum(m => Encoding.UTF8.GetByteCount(m.Key) + Encoding.UTF8.GetByteCount(m.Value));
 
-    public static Dictionary<string, JsonElement> ToWire(IReadOnlyDictionary<string, object> fields) =>
-        fields.ToDictionary(f => f.Key, f => f.Value switch
+    /// <summary>The record's fields as JSON of the layer's types (call after <see cref="Validate"/>).</summary>
+    public static Dictionary<string, JsonElement> ToWire(IReadOnlyDictionary<string, object> fields, LayerSettings layer) =>
+        Typed(fields, layer).ToDictionary(f => f.Key, f => f.Value switch
         {
             string s => Element(JsonSerializer.Serialize(s, PublishJsonContext.Default.String)),
             _ => Element(Text(f.Value)),
         }, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The value as the field's type: a <see cref="bool"/>, a <see cref="long"/> or a <see cref="string"/>; a string given for a
+    /// bool or integer field is converted (<c>true</c>/<c>false</c>, an invariant integer); null when it does not fit.
+    /// </summary>
+    public static object? Convert(object? value, string type) => (type, value) switch
+    {
+        ("bool", bool b) => b,
+        ("bool", string s) when bool.TryParse(s, out bool parsed) => parsed,
+        ("int" or "heretile" or "timewindow", int i) => (long)i,
+        ("int" or "heretile" or "timewindow", long l) => l,
+        ("int" or "heretile" or "timewindow", string s) when long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed) => parsed,
+        ("string", string s) => s,
+        _ => null,
+    };
+
+    private static IEnumerable<KeyValuePair<string, object>> Typed(IReadOnlyDictionary<string, object> fields, LayerSettings layer)
+    {
+        var types = layer.IndexDefinitions.ToDictionary(d => d.Name, d => d.Type, StringComparer.Ordinal);
+        return fields.Select(f => new KeyValuePair<string, object>(f.Key, types.TryGetValue(f.Key, out string? type) ? Convert(f.Value, type) ?? f.Value : f.Value));
+    }
 
     private static JsonElement Element(string json)
     {

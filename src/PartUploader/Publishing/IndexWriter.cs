@@ -59,7 +59,7 @@ internal sealed class IndexWriter(PublishingServices services, LayerConfigReader
                         Size = record.Size,
                         Crc = record.Crc,
                         Checksum = record.Checksum,
-                        Fields = IndexRecordRules.ToWire(item.Fields),
+                        Fields = IndexRecordRules.ToWire(item.Fields, layer),
                         Metadata = item.Metadata,
                     });
                 }
