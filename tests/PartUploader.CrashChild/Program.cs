@@ -6,6 +6,43 @@
 using System.Globalization;
 using PartUploader;
 
+if (args.Length == 6 && args[0] == "publish")
+{
+    // publish lookupUrl catalogHrn token directory journalDirectory: prints "ITEM n" as items upload, "SUBMITTED" once
+    // the publication is submitted (and journaled as such), and "DONE" at the end.
+    using var publishHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+    var publisher = new PartUploadClient(publishHttp, new PartUploadClientOptions
+    {
+        CatalogHrn = args[2],
+        LookupUrl = new Uri(args[1]),
+        MaxConcurrency = 1,
+    }, AccessTokenSource.FromToken(args[3])).GetPublicationClient();
+    int printed = 0;
+    var options = new PublishOptions
+    {
+        LayerId = "versioned",
+        JournalDirectory = args[5],
+        Progress = new Printer(p =>
+        {
+            while (printed < p.ItemsUploaded)
+            {
+                Console.WriteLine($"ITEM {++printed}");
+            }
+
+            if (p.Stage == PublicationStage.Waiting)
+            {
+                Console.WriteLine("SUBMITTED");
+            }
+
+            Console.Out.Flush();
+        }),
+    };
+    options.Wait.PollInterval = TimeSpan.FromMilliseconds(50);
+    await publisher.PublishAsync(PublishItem.FromDirectory(args[4]), options);
+    Console.WriteLine("DONE");
+    return 0;
+}
+
 if (args.Length == 7 && args[0] == "batch")
 {
     using var batchHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
@@ -73,6 +110,20 @@ internal sealed class AckPrinter : IProgress<UploadProgress>
                 Console.WriteLine($"ACK {_printed}");
                 Console.Out.Flush();
             }
+        }
+    }
+}
+
+/// <summary>Reports progress on the reporting thread, one report at a time.</summary>
+internal sealed class Printer(Action<PublicationProgress> print) : IProgress<PublicationProgress>
+{
+    private readonly Lock _gate = new();
+
+    public void Report(PublicationProgress value)
+    {
+        lock (_gate)
+        {
+            print(value);
         }
     }
 }

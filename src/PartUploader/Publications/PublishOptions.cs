@@ -36,6 +36,15 @@ public sealed class PublishOptions
     /// <value>The default value is true.</value>
     public bool Verify { get; set; } = true;
 
+    /// <summary>Gets or sets a directory for the publication's crash-safe journal, or null for none.</summary>
+    /// <value>
+    /// The default value is null. With a journal, a rerun of the same items after a crash continues the same publication:
+    /// while it is <c>initialized</c>, items already uploaded are not sent again and the rest are; once it was submitted, the
+    /// rerun waits for it. A publication that ended otherwise is a <see cref="PublicationException"/>
+    /// (<see cref="PartUploadErrorCodes.PublicationNotOpen"/>) and its journal is removed. The journal is removed on success.
+    /// </value>
+    public string? JournalDirectory { get; set; }
+
     /// <summary>Gets or sets the receiver of progress: uploads, partitions added, the publication's state.</summary>
     public IProgress<PublicationProgress>? Progress { get; set; }
 }

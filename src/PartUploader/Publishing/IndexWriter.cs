@@ -25,7 +25,7 @@ internal sealed class IndexWriter(PublishingServices services, LayerConfigReader
         var batchItems = new List<BatchUploadItem>(items.Count);
         foreach (IndexItem item in items)
         {
-            string id = Guid.NewGuid().ToString("D"); // lowercase (publish spec 2)
+            string id = PublicationUploads.NewHandle(); // lowercase (publish spec 2)
             sources.Add(id, item);
             batchItems.Add(item.FilePath is not null ? BatchUploadItem.FromFile(item.FilePath, id) : BatchUploadItem.FromStream(item.Source, id, item.OpenAsync!));
         }
@@ -50,7 +50,7 @@ internal sealed class IndexWriter(PublishingServices services, LayerConfigReader
                         Source = item.Source,
                         Size = result.Size,
                         Crc = result.Crc32C.ToString("x8", CultureInfo.InvariantCulture),
-                        Checksum = PublicationUploads.ChecksumOf(result, layer.Checksum),
+                        Checksum = PublicationUploads.ChecksumOf(result, layer.Checksum, item.FilePath),
                     };
                     inserted[record.Id] = record;
                     feeder.Add(new IndexRecordWire

@@ -18,14 +18,18 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
         LayerSettings layer,
         string contentType,
         PublishOptions options,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<string>? handles = null,
+        string? batchJournal = null)
     {
         var sources = new Dictionary<string, PublishItem>(items.Count, StringComparer.Ordinal);
         var batchItems = new List<BatchUploadItem>(items.Count);
-        foreach (PublishItem item in items)
+        for (int i = 0; i < items.Count; i++)
         {
-            // A fresh handle per item and attempt: handles are never reused (publish spec 1.2).
-            string handle = Guid.NewGuid().ToString("D");
+            // A fresh handle per item and publication (handles are never reused, publish spec 1.2); a resumed
+            // publication uploads under the handles its journal chose, so that finished items are not sent again.
+            PublishItem item = items[i];
+            string handle = handles?[i] ?? NewHandle();
             sources.Add(handle, item);
             batchItems.Add(item.FilePath is not null
                 ? BatchUploadItem.FromFile(item.FilePath, handle)
@@ -58,6 +62,7 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
             ContentType = contentType,
             ErrorPolicy = BatchErrorPolicy.StopOnFirstError,
             WholeBlobDigests = DigestsFor(layer.Checksum),
+            JournalDirectory = batchJournal,
             ItemFinished = finished =>
             {
                 if (finished.Succeeded && finished.Result is { } result)
@@ -116,23 +121,52 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
     };
 
     /// <summary>The partition's metadata from the upload's own read pass: size, CRC-32C (8 lowercase hex digits, P4) and the layer's digest.</summary>
-    private static PublishedPartition ToPartition(PublishItem item, PartUploadResult result, PartitionChecksum checksum) => new()
+    public static PublishedPartition ToPartition(PublishItem item, PartUploadResult result, PartitionChecksum checksum) => new()
     {
         PartitionId = item.PartitionId,
         DataHandle = result.DataHandle,
         Source = item.Source,
         DataSize = result.Size,
         Crc = result.Crc32C.ToString("x8", CultureInfo.InvariantCulture),
-        Checksum = ChecksumOf(result, checksum),
+        Checksum = ChecksumOf(result, checksum, item.FilePath),
     };
 
     /// <summary>The whole-blob digest of the layer's algorithm, lowercase hex, or null for none.</summary>
-    public static string? ChecksumOf(PartUploadResult result, PartitionChecksum checksum) => checksum == PartitionChecksum.None ? null : checksum switch
+    /// <summary>A new data handle: a lowercase UUID.</summary>
+    public static string NewHandle() => Guid.NewGuid().ToString("D");
+
+    /// <summary>
+    /// The whole-blob digest of the layer's algorithm, lowercase hex, or null for none. The upload computes it in its read
+    /// pass; only an upload resumed from a journal (which reads just the missing parts) lacks it, and then the file is read
+    /// once more for it.
+    /// </summary>
+    public static string? ChecksumOf(PartUploadResult result, PartitionChecksum checksum, string? filePath = null)
     {
-        PartitionChecksum.Md5 => result.Md5,
-        PartitionChecksum.Sha1 => result.Sha1,
-        _ => result.Sha256,
-    } ?? throw new InvalidOperationException("The upload computed no whole-blob digest for the layer's checksum.");
+        string? digest = checksum switch
+        {
+            PartitionChecksum.None => null,
+            PartitionChecksum.Md5 => result.Md5,
+            PartitionChecksum.Sha1 => result.Sha1,
+            _ => result.Sha256,
+        };
+        if (digest is not null || checksum == PartitionChecksum.None)
+        {
+            return digest;
+        }
+
+        using FileStream file = filePath is null
+            ? throw new InvalidOperationException("The upload computed no whole-blob digest for the layer's checksum.")
+            : new FileStream(filePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+#pragma warning disable CA5350, CA5351 // MD5 and SHA-1 are what the layer names for integrity, not security.
+        byte[] hash = checksum switch
+        {
+            PartitionChecksum.Md5 => System.Security.Cryptography.MD5.HashData(file),
+            PartitionChecksum.Sha1 => System.Security.Cryptography.SHA1.HashData(file),
+            _ => System.Security.Cryptography.SHA256.HashData(file),
+        };
+#pragma warning restore CA5350, CA5351
+        return Convert.ToHexStringLower(hash);
+    }
 
     /// <summary>The error of items whose data could not be uploaded.</summary>
     public static PublicationException ItemFailed(BatchUploadException error, string suffix)

@@ -24,4 +24,8 @@ internal static partial class PublishingLog
     [LoggerMessage(EventId = 604, EventName = "LayerConfigUnavailable", Level = LogLevel.Warning,
         Message = "The catalog configuration could not be read (status {Status}: no such catalog, or no read access); publishing with the caller's layer settings")]
     public static partial void ConfigUnavailable(ILogger logger, int status);
+
+    [LoggerMessage(EventId = 605, EventName = "PublicationResumed", Level = LogLevel.Information,
+        Message = "Publication {PublicationId} resumed from its journal; it is {State}")]
+    public static partial void Resumed(ILogger logger, string publicationId, string state);
 }

@@ -1,3 +1,4 @@
+using PartUploader.Internal.Transfer;
 using PartUploader.Internal.Protocol;
 using PartUploader.Internal.Protocol.Publishing;
 
@@ -20,19 +21,88 @@ internal sealed class VersionedPublication(PublishingServices services, LayerCon
         long started = services.Clock.GetTimestamp();
         (LayerSettings layer, string contentType) = await PrepareAsync(items, options, cancellationToken).ConfigureAwait(false);
         ServiceEndpoint endpoint = await services.PublishAsync(cancellationToken).ConfigureAwait(false);
-        PublicationInfo publication = await InitializeAsync(endpoint, [layer.Id], cancellationToken).ConfigureAwait(false);
-        string id = publication.Id;
+        PublicationJournal? journal = options.JournalDirectory is null ? null : PublicationJournal.TryOpen(options.JournalDirectory);
+        PublicationInfo publication;
+        if (journal is not null)
+        {
+            journal.EnsureSame(services.Catalog.ToString(), layer.Id, items);
+            publication = await ResumeAsync(endpoint, journal, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            publication = await InitializeAsync(endpoint, [layer.Id], cancellationToken).ConfigureAwait(false);
+            if (options.JournalDirectory is not null)
+            {
+                // Handles are chosen before any upload, so that a rerun uploads (or skips) the same blobs.
+                journal = PublicationJournal.Create(options.JournalDirectory, new PublicationJournalState(
+                    publication.Id,
+                    services.Catalog.ToString(),
+                    layer.Id,
+                    publication.BaseVersion,
+                    [.. items.Select(i => new PublicationJournalItem(i.PartitionId, i.Source, PublicationUploads.NewHandle()))],
+                    Submitted: false));
+            }
+        }
 
-        IReadOnlyList<PublishedPartition> partitions;
-        long bytes;
+        string id = publication.Id;
+        IReadOnlyList<string>? handles = journal is null ? null : [.. journal.State.Items.Select(i => i.DataHandle)];
+        (IReadOnlyList<PublishedPartition> partitions, long bytes) = publication.State == PublicationState.Initialized
+            ? await UploadAndSubmitAsync(endpoint, id, items, layer, contentType, options, journal, handles, cancellationToken).ConfigureAwait(false)
+            : (FromJournal(items, journal!, layer), 0L);
+
+        if (!options.WaitForCompletion)
+        {
+            return Result(id, PublicationState.Submitted, null, partitions, bytes, verified: false, started);
+        }
+
+        options.Progress?.Report(new PublicationProgress { Stage = PublicationStage.Waiting, PublicationId = id, ItemsTotal = items.Count, ItemsUploaded = items.Count, PartitionsAdded = items.Count });
         try
         {
-            (partitions, bytes) = await uploads.AddAsync(endpoint, id, items, layer, contentType, options, cancellationToken).ConfigureAwait(false);
+            await _waiter.WaitAsync(id, options.Wait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PublicationException ex) when (ex.ErrorCode is not PartUploadErrorCodes.PublicationTimeout)
+        {
+            journal?.Delete(); // the publication ended: nothing is left to resume
+            throw;
+        }
+
+        long? baseVersion = journal?.State.BaseVersion ?? publication.BaseVersion;
+        // One active versioned publication per catalog: it made the version after the one it was initialized over (P10).
+        long version = (baseVersion ?? -1) + 1;
+        bool verified = false;
+        if (options.Verify)
+        {
+            options.Progress?.Report(new PublicationProgress { Stage = PublicationStage.Verifying, PublicationId = id, ItemsTotal = items.Count, ItemsUploaded = items.Count, PartitionsAdded = items.Count });
+            await VerifyAsync(id, layer.Id, version, partitions, cancellationToken).ConfigureAwait(false);
+            verified = true;
+        }
+
+        journal?.Delete();
+        options.Progress?.Report(new PublicationProgress { Stage = PublicationStage.Done, PublicationId = id, ItemsTotal = items.Count, ItemsUploaded = items.Count, PartitionsAdded = items.Count, State = PublicationState.Succeeded });
+        return Result(id, PublicationState.Succeeded, version, partitions, bytes, verified, started);
+    }
+
+    /// <summary>Uploads, adds the partitions and submits; a failure before submit cancels the publication on the server.</summary>
+    private async Task<(IReadOnlyList<PublishedPartition>, long)> UploadAndSubmitAsync(
+        ServiceEndpoint endpoint, string id, IReadOnlyList<PublishItem> items, LayerSettings layer, string contentType, PublishOptions options,
+        PublicationJournal? journal, IReadOnlyList<string>? handles, CancellationToken cancellationToken)
+    {
+        try
+        {
+            (IReadOnlyList<PublishedPartition> partitions, long bytes) = await uploads.AddAsync(
+                endpoint, id, items, layer, contentType, options, cancellationToken, handles, journal?.BatchDirectory).ConfigureAwait(false);
             await SubmitAsync(endpoint, id, cancellationToken).ConfigureAwait(false);
+            journal?.MarkSubmitted();
+            return (partitions, bytes);
         }
         catch (Exception ex) when (ex is PartUploadException or OperationCanceledException)
         {
             bool cancelled = await TryCancelAsync(endpoint, id).ConfigureAwait(false);
+            if (cancelled)
+            {
+                journal?.Delete();
+            }
+
             if (ex is PartUploadException error)
             {
                 throw PublishingErrors.WithPublication(error, id, cancelled);
@@ -42,27 +112,38 @@ internal sealed class VersionedPublication(PublishingServices services, LayerCon
             ex.Data[PartUploadExceptionData.PublicationCancelledOnServer] = cancelled;
             throw;
         }
+    }
 
-        if (!options.WaitForCompletion)
+    /// <summary>The journaled publication's state: initialized (go on uploading) or submitted/succeeded (go on waiting); any other end is typed and the journal removed.</summary>
+    private async Task<PublicationInfo> ResumeAsync(ServiceEndpoint endpoint, PublicationJournal journal, CancellationToken cancellationToken)
+    {
+        PublicationInfo info = await _waiter.GetAsync(endpoint, journal.State.PublicationId, cancellationToken).ConfigureAwait(false);
+        if (info.State is PublicationState.Initialized or PublicationState.Submitted or PublicationState.Succeeded)
         {
-            return Result(id, PublicationState.Submitted, null, partitions, bytes, verified: false, started);
+            PublishingLog.Resumed(services.Logger, info.Id, info.RawState);
+            return info;
         }
 
-        options.Progress?.Report(new PublicationProgress { Stage = PublicationStage.Waiting, PublicationId = id, ItemsTotal = items.Count, ItemsUploaded = items.Count, PartitionsAdded = items.Count });
-        await _waiter.WaitAsync(id, options.Wait, cancellationToken).ConfigureAwait(false);
+        journal.Delete();
+        throw PublishingErrors.Ended(
+            PartUploadErrorCodes.PublicationNotOpen,
+            "The journaled publication can no longer be continued; its journal was removed, so a rerun starts a new publication",
+            info.Id,
+            info.RawState,
+            info.Message);
+    }
 
-        // One active versioned publication per catalog: it made the version after the one it was initialized over (P10).
-        long version = (publication.BaseVersion ?? -1) + 1;
-        bool verified = false;
-        if (options.Verify)
+    /// <summary>The partitions of a publication submitted before a crash, from the batch journal's record of each upload.</summary>
+    private static PublishedPartition[] FromJournal(IReadOnlyList<PublishItem> items, PublicationJournal journal, LayerSettings layer)
+    {
+        BatchJournal batch = BatchJournal.Open(journal.BatchDirectory);
+        return [.. items.Select((item, i) =>
         {
-            options.Progress?.Report(new PublicationProgress { Stage = PublicationStage.Verifying, PublicationId = id, ItemsTotal = items.Count, ItemsUploaded = items.Count, PartitionsAdded = items.Count });
-            await VerifyAsync(id, layer.Id, version, partitions, cancellationToken).ConfigureAwait(false);
-            verified = true;
-        }
-
-        options.Progress?.Report(new PublicationProgress { Stage = PublicationStage.Done, PublicationId = id, ItemsTotal = items.Count, ItemsUploaded = items.Count, PartitionsAdded = items.Count, State = PublicationState.Succeeded });
-        return Result(id, PublicationState.Succeeded, version, partitions, bytes, verified, started);
+            string handle = journal.State.Items[i].DataHandle;
+            return batch.TryGetCompleted(handle, out BatchJournalEntry entry)
+                ? PublicationUploads.ToPartition(item, entry.ToResult(), layer.Checksum)
+                : throw PublishingErrors.Ended(PartUploadErrorCodes.JournalInvalid, $"The publication was submitted but the journal has no upload of '{item.Source}'", journal.State.PublicationId, null, null);
+        })];
     }
 
     /// <summary>Reads and checks the layer, then every partition id, before any data request.</summary>
