@@ -121,6 +121,18 @@ public static class ReadmeSnippets
         #endregion
     }
 
+    public static async Task IndexingAsync(PublicationClient publisher, CancellationToken cancellationToken)
+    {
+        #region Snippet:Indexing
+        var fields = new Dictionary<string, object> { ["ingestionTime"] = 1_552_383_031_000L, ["source"] = "probe-7" };
+        IndexResult indexed = await publisher.IndexAsync(
+            [IndexItem.FromFile("events/0001.json", fields), IndexItem.FromFile("events/0002.json", fields)],
+            new IndexOptions { LayerId = "events" }, // an index layer; its field names and types come from its configuration
+            cancellationToken);
+        Console.WriteLine($"{indexed.Records.Count} records; first id {indexed.Records[0].Id}");
+        #endregion
+    }
+
     public static async Task PublishingScaleOutAsync(PublicationClient publisher, IReadOnlyList<IReadOnlyList<PublishItem>> shares, CancellationToken cancellationToken)
     {
         #region Snippet:PublishingScaleOut

@@ -11,6 +11,12 @@ internal static class LayerChecks
             throw PublishingErrors.Refused(PartUploadErrorCodes.LayerMismatch, $"The layer '{layer.Id}' uses secure handles, which this client does not support; nothing was sent");
         }
 
+        if (layer.Composite)
+        {
+            // P34: a composite layer's publication must name the base catalog's version; this client does not send version dependencies.
+            throw PublishingErrors.Refused(PartUploadErrorCodes.LayerMismatch, $"The layer '{layer.Id}' extends another catalog's layer (a composite layer), whose publications need version dependencies this client does not send; nothing was sent");
+        }
+
         if (layer.ContentEncoding is not null)
         {
             throw PublishingErrors.Refused(PartUploadErrorCodes.LayerMismatch, $"The layer '{layer.Id}' stores '{layer.ContentEncoding}'-encoded data; publishing to encoded layers is not supported yet. Nothing was sent");

@@ -14,7 +14,8 @@ internal sealed record LayerSettings(
     IReadOnlyList<long> TileLevels,
     IReadOnlyList<(string Name, string Type)> IndexDefinitions,
     bool SecureHandles,
-    bool FromService);
+    bool FromService,
+    bool Composite = false);
 
 /// <summary>
 /// Reads a layer's configuration through the config API before any blob byte (publish spec 10.5), cached
@@ -80,7 +81,8 @@ internal sealed class LayerConfigReader(PublishingServices services)
             layer.Partitioning?.TileLevels ?? [],
             [.. (layer.IndexProperties?.IndexDefinitions ?? []).Where(d => d?.Name is not null).Select(d => (d!.Name!, d.Type ?? string.Empty))],
             layer.SecureHandles == true,
-            FromService: true);
+            FromService: true,
+            Composite: layer.VersionedLayerProperties?.Extends.ValueKind == System.Text.Json.JsonValueKind.Object);
     }
 
     private LayerSettings FromFallback(string layerId, string expectedType, LayerFallback fallback, int status)

@@ -195,6 +195,16 @@ internal sealed class LayerConfigWire
 
     [JsonPropertyName("indexProperties")]
     public IndexPropertiesWire? IndexProperties { get; init; }
+
+    [JsonPropertyName("versionedLayerProperties")]
+    public VersionedLayerPropertiesWire? VersionedLayerProperties { get; init; }
+}
+
+internal sealed class VersionedLayerPropertiesWire
+{
+    /// <summary>A composite layer's base (<c>catalogHrn</c>, <c>layerId</c>); kept raw: only its presence matters here (P34).</summary>
+    [JsonPropertyName("extends")]
+    public JsonElement Extends { get; init; }
 }
 
 internal sealed class PartitioningWire
