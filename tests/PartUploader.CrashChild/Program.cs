@@ -8,8 +8,8 @@ using PartUploader;
 
 if (args.Length == 6 && args[0] == "publish")
 {
-    // publish lookupUrl catalogHrn token directory journalDirectory: prints "ITEM n" as items upload, "SUBMITTED" once
-    // the publication is submitted (and journaled as such), and "DONE" at the end.
+    // publish lookupUrl catalogHrn token directory journalDirectory: prints "ITEM n" as items upload, "METADATA n" once the
+    // service accepted n partitions, "SUBMITTED" once the publication is submitted (and journaled as such), "DONE" at the end.
     using var publishHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
     var publisher = new PartUploadClient(publishHttp, new PartUploadClientOptions
     {
@@ -18,6 +18,7 @@ if (args.Length == 6 && args[0] == "publish")
         MaxConcurrency = 1,
     }, AccessTokenSource.FromToken(args[3])).GetPublicationClient();
     int printed = 0;
+    int added = 0;
     var options = new PublishOptions
     {
         LayerId = "versioned",
@@ -27,6 +28,12 @@ if (args.Length == 6 && args[0] == "publish")
             while (printed < p.ItemsUploaded)
             {
                 Console.WriteLine($"ITEM {++printed}");
+            }
+
+            if (p.Stage == PublicationStage.Uploading && p.PartitionsAdded > added)
+            {
+                added = p.PartitionsAdded;
+                Console.WriteLine($"METADATA {added}");
             }
 
             if (p.Stage == PublicationStage.Waiting)

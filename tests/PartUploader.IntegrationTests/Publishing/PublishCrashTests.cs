@@ -33,6 +33,26 @@ public sealed class PublishCrashTests(EmulatorFixture fixture) : PublishingTestB
     }
 
     [Fact]
+    public async Task KilledOnceEveryPartitionWasAdded_RerunSubmitsTheSamePublicationOnce()
+    {
+        string dir = WriteDirectory(4);
+        string journal = Path.Combine(Root, "journal-metadata");
+        long before = Emulator.GetCatalogVersion();
+        DateTimeOffset start = DateTimeOffset.UtcNow;
+
+        // Killed after the last metadata batch was accepted: before the submit, or (if the child is quicker than the kill)
+        // after it but before the journal recorded it. The rerun must finish the same publication either way.
+        await RunChildUntilAsync(dir, journal, "METADATA 4");
+        PublicationResult result = await CreatePublisher().PublishAsync(PublishItem.FromDirectory(dir), Options(o => o.JournalDirectory = journal));
+
+        result.Version.ShouldBe(before + 1);
+        ShouldBeVisible(result);
+        Since(start, EmulatorOperation.InitPublication).Length.ShouldBe(1);
+        Since(start, EmulatorOperation.SubmitPublication).Count(e => e.StatusCode is >= 200 and < 300).ShouldBe(1);
+        Since(start, EmulatorOperation.PutBlob).Length.ShouldBe(4, "every item had been uploaded before the kill");
+    }
+
+    [Fact]
     public async Task KilledAfterSubmit_RerunWaitsForTheSamePublication_WithoutASecondSubmit()
     {
         Emulator.Options.Publishing.ProcessingDelay = TimeSpan.FromHours(1);

@@ -7,18 +7,18 @@ namespace PartUploader.IntegrationTests.Publishing;
 public sealed class PublishFlowTests(EmulatorFixture fixture) : PublishingTestBase(fixture), IClassFixture<EmulatorFixture>
 {
     [Fact]
-    public async Task Publish_DirectoryOfSmallAndLargeFiles_MakesOneNewVersionWithEveryPartitionAndItsMetadata()
+    public async Task Publish_300SmallAnd3LargeFiles_MakesOneNewVersionWithEveryPartitionAndItsMetadata()
     {
-        string dir = WriteDirectory(40, 12 * MiB);
+        string dir = WriteDirectory(300, 11 * MiB, 12 * MiB, 13 * MiB);
         long before = Emulator.GetCatalogVersion();
         DateTimeOffset start = DateTimeOffset.UtcNow;
         var progress = new List<PublicationProgress>();
 
-        PublicationResult result = await CreatePublisher().PublishAsync(
+        PublicationResult result = await CreatePublisher(o => o.SingleShotThreshold = 8 * MiB).PublishAsync(
             PublishItem.FromDirectory(dir),
             Options(o =>
             {
-                o.PartitionsPerRequest = 7;
+                o.PartitionsPerRequest = 50;
                 o.Progress = new SyncProgress<PublicationProgress>(progress.Add);
             }));
 
@@ -26,20 +26,21 @@ public sealed class PublishFlowTests(EmulatorFixture fixture) : PublishingTestBa
         result.Version.ShouldBe(before + 1);
         Emulator.GetCatalogVersion().ShouldBe(before + 1);
         result.Verified.ShouldBeTrue();
-        result.Partitions.Count.ShouldBe(41);
+        result.Partitions.Count.ShouldBe(303);
         result.Partitions.Select(p => p.PartitionId).ShouldContain("tiles:0:t0.bin");
         result.Partitions.Select(p => p.PartitionId).ShouldContain("archive0.bin");
-        result.Partitions.Select(p => p.DataHandle).Distinct().Count().ShouldBe(41, "every item gets its own handle");
+        result.Partitions.Select(p => p.DataHandle).Distinct().Count().ShouldBe(303, "every item gets its own handle");
         result.Partitions.Select(p => Guid.TryParse(p.DataHandle, out Guid g) && g.ToString("D") == p.DataHandle).ShouldAllBe(ok => ok, "handles are lowercase UUIDs");
         ShouldBeVisible(result);
 
-        // 41 partitions in batches of at most 7: 6 metadata requests, one init, one submit.
-        Since(start, EmulatorOperation.UploadPartitions).Length.ShouldBe(6);
+        // 303 partitions in batches of at most 50: 7 metadata requests, one init, one submit; the large files went as multipart uploads.
+        Since(start, EmulatorOperation.UploadPartitions).Length.ShouldBe(7);
+        Since(start, EmulatorOperation.CompleteMultipart).Count(e => e.StatusCode is >= 200 and < 300).ShouldBe(3);
         Since(start, EmulatorOperation.InitPublication).Length.ShouldBe(1);
         Since(start, EmulatorOperation.SubmitPublication).Length.ShouldBe(1);
         progress.Select(p => p.Stage).ShouldContain(PublicationStage.Waiting);
         progress[^1].Stage.ShouldBe(PublicationStage.Done);
-        progress.Where(p => p.Stage == PublicationStage.Uploading).Max(p => p.PartitionsAdded).ShouldBe(41);
+        progress.Where(p => p.Stage == PublicationStage.Uploading).Max(p => p.PartitionsAdded).ShouldBe(303);
     }
 
     [Fact]
