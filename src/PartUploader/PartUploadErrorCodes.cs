@@ -117,4 +117,7 @@ public static class PartUploadErrorCodes
 
     /// <summary>The service no longer knows the publication (404 while reading it).</summary>
     public const string PublicationNotFound = "PublicationNotFound";
+
+    /// <summary>Whether the publication was submitted is unknown: the submit had no clear answer and its state could not be read. Nothing was cancelled.</summary>
+    public const string SubmitOutcomeUnknown = "SubmitOutcomeUnknown";
 }

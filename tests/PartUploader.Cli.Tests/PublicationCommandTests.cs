@@ -83,4 +83,21 @@ public sealed class PublicationCommandTests(CliEmulatorFixture fixture) : IClass
             record.Fields["source"].GetString().ShouldBe("cli");
         }
     }
+
+    [Fact]
+    public async Task SubmitAndCancel_RefusedByTheService_ExitFour()
+    {
+        CliResult init = await CliRunner.RunAsync(["publication", "init", .. fixture.Target(Layer), "--json"]);
+        init.ExitCode.ShouldBe(0, init.ToString());
+        string id = JsonDocument.Parse(init.Lines.Single()).RootElement.GetProperty("publication").GetString()!;
+        (await CliRunner.RunAsync(["publication", "cancel", "--publication", id, .. fixture.Target(Layer)])).ExitCode.ShouldBe(0);
+
+        CliResult submit = await CliRunner.RunAsync(["publication", "submit", "--publication", id, .. fixture.Target(Layer)]);
+        CliResult cancelAgain = await CliRunner.RunAsync(["publication", "cancel", "--publication", id, .. fixture.Target(Layer)]);
+
+        submit.ExitCode.ShouldBe(4, submit.ToString());
+        submit.StdErr.ShouldContain("SubmitPublication");
+        cancelAgain.ExitCode.ShouldBe(4, cancelAgain.ToString());
+        fixture.Emulator.Publications.Single(p => p.Id == id).State.ShouldBe("cancelled");
+    }
 }

@@ -13,9 +13,17 @@ internal static class PublicationCommand
         var command = new Command("publication", "Feed one publication from several processes: 'init' once, 'add' per worker (--shard k/N), then 'submit' and 'wait' once.");
         command.Subcommands.Add(Init());
         command.Subcommands.Add(Add());
-        command.Subcommands.Add(Simple("submit", "Submit the publication (once; an ambiguous failure is resolved by reading its state).", (c, id, t) => c.SubmitAsync(id, t).ContinueWith(_ => (PublicationInfo?)null, TaskScheduler.Default)));
+        command.Subcommands.Add(Simple("submit", "Submit the publication (once; an ambiguous failure is resolved by reading its state).", async (c, id, t) =>
+        {
+            await c.SubmitAsync(id, t).ConfigureAwait(false);
+            return null;
+        }));
         command.Subcommands.Add(Simple("wait", "Wait for the submitted publication to succeed (1 s doubling to 30 s between reads, up to 2 hours).", async (c, id, t) => await c.WaitAsync(id, null, t).ConfigureAwait(false)));
-        command.Subcommands.Add(Simple("cancel", "Cancel the publication (only before submit).", (c, id, t) => c.CancelAsync(id, t).ContinueWith(_ => (PublicationInfo?)null, TaskScheduler.Default)));
+        command.Subcommands.Add(Simple("cancel", "Cancel the publication (only before submit).", async (c, id, t) =>
+        {
+            await c.CancelAsync(id, t).ConfigureAwait(false);
+            return null;
+        }));
         command.Subcommands.Add(Simple("status", "Print the publication's state.", async (c, id, t) => await c.GetAsync(id, t).ConfigureAwait(false)));
         return command;
     }

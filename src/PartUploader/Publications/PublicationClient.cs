@@ -49,13 +49,16 @@ public class PublicationClient
     /// checked; only then is the publication initialized. Partition metadata (size, CRC-32C, the layer's checksum)
     /// comes from the upload's own read pass and is added in batches while data still uploads. On any failure before
     /// submit the publication is cancelled on the server, so it either succeeds with exactly these partitions or
-    /// publishes none.
+    /// publishes none; when that cancel itself fails, the error says so (<see cref="PublicationException.CancelledOnServer"/>)
+    /// and the idle publication expires. The service allows one active publication per catalog: initializing while
+    /// another is still <c>initialized</c> (not yet submitted) makes the service cancel that one, which may be another
+    /// writer's; while another is submitted, this call fails with <see cref="PartUploadErrorCodes.PublicationConflict"/>.
     /// </remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The options are invalid or there is no item (before any request), or a partition id is invalid or repeated (after the layer's configuration is read, before any upload or publication request).</exception>
     /// <exception cref="PublicationException">The layer does not fit, another publication is active, an item failed, or the publication did not succeed; <see cref="PartUploadException.ErrorCode"/> says which.</exception>
     /// <exception cref="PublicationWaitCanceledException">Cancelled while waiting for the submitted publication.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled before submit; the publication was cancelled on the server.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before submit; the publication was cancelled on the server (its <see cref="Exception.Data"/> holds <see cref="PartUploadExceptionData.PublicationId"/> and <see cref="PartUploadExceptionData.PublicationCancelledOnServer"/>).</exception>
     public virtual async Task<PublicationResult> PublishAsync(IEnumerable<PublishItem> items, PublishOptions options, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<PublishItem> list = Validate(items, options);
@@ -77,7 +80,7 @@ public class PublicationClient
     /// <summary>Uploads items and adds their partitions to an initialized publication; does not submit it.</summary>
     /// <param name="publicationId">The publication, from <see cref="InitializeAsync"/>.</param>
     /// <param name="items">This worker's items.</param>
-    /// <param name="options">The layer (one of the publication's) and batching; waiting options are not used.</param>
+    /// <param name="options">The layer (one of the publication's), batching and progress; <see cref="PublishOptions.Wait"/>, <see cref="PublishOptions.Verify"/> and <see cref="PublishOptions.WaitForCompletion"/> do not apply, and <see cref="PublishOptions.JournalDirectory"/> is refused.</param>
     /// <param name="cancellationToken">Cancels the uploads; the publication is left as it is (other workers may be feeding it).</param>
     /// <returns>The partitions added, in item order.</returns>
     /// <exception cref="ArgumentException">The options or a partition id are invalid (after the layer's configuration is read, before any upload).</exception>
@@ -86,6 +89,11 @@ public class PublicationClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(publicationId);
         IReadOnlyList<PublishItem> list = Validate(items, options);
+        if (options.JournalDirectory is not null)
+        {
+            throw new ArgumentException("PublishOptions.JournalDirectory is for PublishAsync: a worker of a shared publication reruns its share with AddAsync (the service keeps the last write per partition id).", nameof(options));
+        }
+
         (LayerSettings layer, string contentType) = await _versioned.PrepareAsync(list, options, cancellationToken).ConfigureAwait(false);
         ServiceEndpoint endpoint = await _services.PublishAsync(cancellationToken).ConfigureAwait(false);
         PublicationInfo info = await _waiter.GetAsync(endpoint, publicationId, cancellationToken).ConfigureAwait(false);
@@ -94,7 +102,7 @@ public class PublicationClient
             throw PublishingErrors.Ended(PartUploadErrorCodes.PublicationNotOpen, "The publication no longer accepts partitions", publicationId, info.RawState, info.Message, PublishingProtocol.OpPartitions);
         }
 
-        (IReadOnlyList<PublishedPartition> partitions, _) = await _uploads.AddAsync(endpoint, publicationId, list, layer, contentType, options, cancellationToken).ConfigureAwait(false);
+        (IReadOnlyList<PublishedPartition> partitions, _) = await _uploads.AddAsync(endpoint, publicationId, list, layer, contentType, options, handles: null, batchJournal: null, cancellationToken).ConfigureAwait(false);
         return partitions;
     }
 
@@ -102,12 +110,14 @@ public class PublicationClient
     /// <param name="publicationId">The publication.</param>
     /// <param name="cancellationToken">A token to cancel the call.</param>
     /// <returns>A task that completes when the service accepted the submit.</returns>
-    /// <exception cref="PublicationException">The service refused (for example the publication is not initialized).</exception>
+    /// <exception cref="PublicationException">The service refused (for example the publication is not initialized), or whether it was submitted is unknown (<see cref="PartUploadErrorCodes.SubmitOutcomeUnknown"/>).</exception>
+    /// <exception cref="PublicationWaitCanceledException">Cancelled after the submit took effect.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the submit took effect.</exception>
     public virtual async Task SubmitAsync(string publicationId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(publicationId);
         ServiceEndpoint endpoint = await _services.PublishAsync(cancellationToken).ConfigureAwait(false);
-        await _versioned.SubmitAsync(endpoint, publicationId, cancellationToken).ConfigureAwait(false);
+        await _versioned.Submitter.SubmitAsync(endpoint, publicationId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for a submitted publication to succeed, polling with back-off.</summary>

@@ -16,6 +16,7 @@ internal sealed class MetadataFeeder<T>
     private readonly Func<T[], CancellationToken, Task> _send;
     private readonly Action<int> _added;
     private readonly Task _pump;
+    private readonly CancellationTokenSource _stop;
     private int _sent;
 
     public MetadataFeeder(int perRequest, Func<T[], CancellationToken, Task> send, Action<int> added, CancellationTokenSource stopUploads)
@@ -23,6 +24,7 @@ internal sealed class MetadataFeeder<T>
         _perRequest = perRequest;
         _send = send;
         _added = added;
+        _stop = stopUploads;
         _pump = PumpAsync(stopUploads);
     }
 
@@ -38,10 +40,11 @@ internal sealed class MetadataFeeder<T>
         await _pump.ConfigureAwait(false);
     }
 
-    /// <summary>Stops sending (the uploads failed); waits for a request in flight.</summary>
+    /// <summary>Stops sending (the uploads failed): queued records are dropped and a request in flight is cancelled.</summary>
     public async Task AbandonAsync()
     {
         _pending.Writer.TryComplete(new OperationCanceledException("The uploads failed."));
+        await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
             await _pump.ConfigureAwait(false);

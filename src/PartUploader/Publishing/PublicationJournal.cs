@@ -70,15 +70,33 @@ internal sealed class PublicationJournal
         }
     }
 
-    /// <summary>Checks that a rerun publishes the same items to the same catalog and layer.</summary>
+    /// <summary>A journal entry for an item: a new handle, and a file's identity (length, last write time) to detect a changed file on resume.</summary>
+    public static PublicationJournalItem NewItem(PublishItem item)
+    {
+        FileInfo? file = item.FilePath is null ? null : new FileInfo(item.FilePath);
+        return new PublicationJournalItem(item.PartitionId, item.Source, PublicationUploads.NewHandle(), file?.Length, file?.LastWriteTimeUtc);
+    }
+
+    /// <summary>Checks that a rerun publishes the same, unchanged items to the same catalog and layer.</summary>
     public void EnsureSame(string catalog, string layerId, IReadOnlyList<PublishItem> items)
     {
         bool same = State.Catalog == catalog && State.LayerId == layerId && State.Items.Count == items.Count
-            && State.Items.Zip(items).All(p => p.First.PartitionId == p.Second.PartitionId && p.First.Source == p.Second.Source);
+            && State.Items.Zip(items).All(p => p.First.PartitionId == p.Second.PartitionId && p.First.Source == p.Second.Source && Unchanged(p.First, p.Second));
         if (!same)
         {
-            throw Invalid($"the publication journal in '{_directory}' is for publication {State.PublicationId} of other items, layer or catalog: rerun with the same items, or use another JournalDirectory");
+            throw Invalid($"the publication journal in '{_directory}' is for publication {State.PublicationId} of other items (or of files changed since), another layer or catalog: rerun with the same unchanged items, or use another JournalDirectory");
         }
+    }
+
+    private static bool Unchanged(PublicationJournalItem recorded, PublishItem item)
+    {
+        if (recorded.Size is null || item.FilePath is null)
+        {
+            return true;
+        }
+
+        var file = new FileInfo(item.FilePath);
+        return file.Exists && file.Length == recorded.Size && file.LastWriteTimeUtc == recorded.Modified;
     }
 
     private void Write()
@@ -106,7 +124,12 @@ internal sealed class PublicationJournal
 internal sealed record PublicationJournalState(string PublicationId, string Catalog, string LayerId, long? BaseVersion, IReadOnlyList<PublicationJournalItem> Items, bool Submitted);
 
 /// <summary>One item of a journaled publication.</summary>
-internal sealed record PublicationJournalItem(string PartitionId, string Source, string DataHandle);
+/// <param name="PartitionId">The partition id.</param>
+/// <param name="Source">Where the bytes come from.</param>
+/// <param name="DataHandle">The handle chosen for it before any upload.</param>
+/// <param name="Size">A file's length when the journal was written (null for a stream).</param>
+/// <param name="Modified">A file's last write time (UTC) when the journal was written (null for a stream).</param>
+internal sealed record PublicationJournalItem(string PartitionId, string Source, string DataHandle, long? Size = null, DateTime? Modified = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(PublicationJournalState))]

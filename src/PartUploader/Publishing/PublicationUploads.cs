@@ -18,9 +18,9 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
         LayerSettings layer,
         string contentType,
         PublishOptions options,
-        CancellationToken cancellationToken,
-        IReadOnlyList<string>? handles = null,
-        string? batchJournal = null)
+        IReadOnlyList<string>? handles,
+        string? batchJournal,
+        CancellationToken cancellationToken)
     {
         var sources = new Dictionary<string, PublishItem>(items.Count, StringComparer.Ordinal);
         var batchItems = new List<BatchUploadItem>(items.Count);
@@ -38,24 +38,28 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
 
         var published = new ConcurrentDictionary<string, PublishedPartition>(StringComparer.Ordinal);
         int uploaded = 0;
-        void Report(int added) => options.Progress?.Report(new PublicationProgress
+        int reportedAdded = 0;
+        var reportGate = new Lock();
+        void Report(int added)
         {
-            Stage = PublicationStage.Uploading,
-            PublicationId = publicationId,
-            ItemsTotal = items.Count,
-            ItemsUploaded = Volatile.Read(ref uploaded),
-            PartitionsAdded = added,
-        });
+            // Reported from the upload tasks and from the metadata pump: one at a time, never going backwards.
+            lock (reportGate)
+            {
+                reportedAdded = Math.Max(reportedAdded, added);
+                options.Progress?.Report(new PublicationProgress
+                {
+                    Stage = PublicationStage.Uploading,
+                    PublicationId = publicationId,
+                    ItemsTotal = items.Count,
+                    ItemsUploaded = Volatile.Read(ref uploaded),
+                    PartitionsAdded = reportedAdded,
+                });
+            }
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var feeder = new MetadataFeeder<PublishPartitionWire>(
-            options.PartitionsPerRequest,
-            (batch, token) => services.Runner.ExecuteAsync(
-                PublishingProtocol.OpPartitions,
-                attempt => services.Protocol.UploadPartitionsAsync(endpoint, layer.Id, publicationId, batch, services.BillingTag, attempt),
-                token),
-            Report,
-            stop);
+            options.PartitionsPerRequest, (batch, token) => SendPartitionsAsync(endpoint, layer.Id, publicationId, batch, token), Report, stop);
         var batchOptions = new BatchUploadOptions
         {
             LayerId = layer.Id,
@@ -101,6 +105,30 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
         await feeder.CompleteAsync().ConfigureAwait(false);
         PublishedPartition[] ordered = [.. batchItems.Select(b => published[b.DataHandle])];
         return (ordered, batch.Bytes);
+    }
+
+    /// <summary>
+    /// Adds one batch. A retried attempt answered 409 (a partition already in the publication, P9's alternative) means an
+    /// earlier attempt of this same batch was stored: a request applies whole or not at all, and these are its keys.
+    /// </summary>
+    private Task SendPartitionsAsync(ServiceEndpoint endpoint, string layerId, string publicationId, PublishPartitionWire[] batch, CancellationToken cancellationToken)
+    {
+        int attempts = 0;
+        return services.Runner.ExecuteAsync(
+            PublishingProtocol.OpPartitions,
+            async token =>
+            {
+                try
+                {
+                    attempts++;
+                    await services.Protocol.UploadPartitionsAsync(endpoint, layerId, publicationId, batch, services.BillingTag, token).ConfigureAwait(false);
+                }
+                catch (PublicationException ex) when (ex.Status == 409 && attempts > 1)
+                {
+                    // Stored by the attempt whose answer was lost.
+                }
+            },
+            cancellationToken);
     }
 
     public static WholeBlobDigests DigestsFor(PartitionChecksum checksum) => checksum switch

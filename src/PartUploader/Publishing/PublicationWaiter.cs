@@ -16,7 +16,7 @@ internal sealed class PublicationWaiter(PublishingServices services)
         TimeSpan pause = options.PollInterval;
         while (true)
         {
-            PublicationInfo info;
+            PublicationInfo? info;
             try
             {
                 info = await GetAsync(endpoint, publicationId, cancellationToken).ConfigureAwait(false);
@@ -30,16 +30,26 @@ internal sealed class PublicationWaiter(PublishingServices services)
                 // P13 alternative: a service that forgets ended publications.
                 throw PublishingErrors.Ended(PartUploadErrorCodes.PublicationNotFound, "The service no longer knows the publication (404): it was cancelled or expired", publicationId, null, null);
             }
-
-            options.Progress?.Report(info);
-            switch (info.State)
+            catch (PartUploadException ex) when (ex is not PartUploadAuthenticationException && IsPassing(ex))
             {
-                case PublicationState.Succeeded:
-                    return info;
-                case PublicationState.Submitted:
-                    break;
-                default:
-                    throw EndedOtherwise(info);
+                // The read failed after its own retries (network, timeout, 5xx): the publication goes on; read it again
+                // until the deadline rather than give up a wait of hours on one outage.
+                PublishingLog.WaitReadFailed(services.Logger, ex, publicationId);
+                info = null;
+            }
+
+            if (info is not null)
+            {
+                options.Progress?.Report(info);
+                switch (info.State)
+                {
+                    case PublicationState.Succeeded:
+                        return info;
+                    case PublicationState.Submitted:
+                        break;
+                    default:
+                        throw EndedOtherwise(info);
+                }
             }
 
             DateTimeOffset now = services.Clock.GetUtcNow();
@@ -49,8 +59,8 @@ internal sealed class PublicationWaiter(PublishingServices services)
                     PartUploadErrorCodes.PublicationTimeout,
                     string.Create(CultureInfo.InvariantCulture, $"The publication did not finish within {options.Timeout}; it goes on on the server: wait for it again with its id"),
                     publicationId,
-                    info.RawState,
-                    info.Message);
+                    info?.RawState,
+                    info?.Message);
             }
 
             TimeSpan wait = deadline - now < pause ? deadline - now : pause;
@@ -66,6 +76,13 @@ internal sealed class PublicationWaiter(PublishingServices services)
             pause = pause * 2 > options.MaxPollInterval ? options.MaxPollInterval : pause * 2;
         }
     }
+
+    /// <summary>Whether a wait error means the publication ended (so a journal of it has nothing left to resume).</summary>
+    public static bool IsFinal(string? errorCode) => errorCode is PartUploadErrorCodes.PublicationFailed or PartUploadErrorCodes.PublicationCancelled
+        or PartUploadErrorCodes.PublicationExpired or PartUploadErrorCodes.PublicationNotFound or PartUploadErrorCodes.PublicationStateUnknown;
+
+    private static bool IsPassing(PartUploadException error) =>
+        error.ErrorCode != PartUploadErrorCodes.MalformedResponse && (error.Status == 0 || Protocol.ServiceError.IsTransientStatus(error.Status));
 
     public async Task<PublicationInfo> GetAsync(ServiceEndpoint endpoint, string publicationId, CancellationToken cancellationToken)
     {

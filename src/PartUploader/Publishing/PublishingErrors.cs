@@ -45,4 +45,8 @@ internal static class PublishingErrors
             FailedItems = failedItems ?? (error as PublicationException)?.FailedItems ?? [],
         };
     }
+
+    /// <summary>A failure that is not a service's or the transfer's (for example the journal's directory cannot be written), as a <see cref="PartUploadException"/> that keeps it as the cause.</summary>
+    public static PartUploadException Unexpected(Exception error) =>
+        new(PartUploadException.FormatMessage($"Publishing failed: {error.GetType().Name}: {Protocol.ServiceError.Sanitize(error.Message)}", "Publish", 0), error) { Operation = "Publish" };
 }

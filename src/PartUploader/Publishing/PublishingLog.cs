@@ -28,4 +28,12 @@ internal static partial class PublishingLog
     [LoggerMessage(EventId = 605, EventName = "PublicationResumed", Level = LogLevel.Information,
         Message = "Publication {PublicationId} resumed from its journal; it is {State}")]
     public static partial void Resumed(ILogger logger, string publicationId, string state);
+
+    [LoggerMessage(EventId = 606, EventName = "PublicationJournalWriteFailed", Level = LogLevel.Warning,
+        Message = "Publication {PublicationId} was submitted, but its journal could not record it; a rerun reads its state from the service")]
+    public static partial void JournalWriteFailed(ILogger logger, Exception exception, string publicationId);
+
+    [LoggerMessage(EventId = 607, EventName = "PublicationReadFailed", Level = LogLevel.Warning,
+        Message = "Publication {PublicationId} could not be read while waiting for it; reading it again")]
+    public static partial void WaitReadFailed(ILogger logger, Exception exception, string publicationId);
 }

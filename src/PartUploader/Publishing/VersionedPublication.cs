@@ -1,5 +1,4 @@
 using PartUploader.Internal.Transfer;
-using PartUploader.Internal.Protocol;
 using PartUploader.Internal.Protocol.Publishing;
 
 namespace PartUploader.Internal.Publishing;
@@ -11,10 +10,11 @@ namespace PartUploader.Internal.Publishing;
 /// </summary>
 internal sealed class VersionedPublication(PublishingServices services, LayerConfigReader config, PublicationUploads uploads, TimeSpan cancelTimeout)
 {
-    private const int MaxSubmitAttempts = 4;
-
     private readonly PublicationWaiter _waiter = new(services);
     private readonly PublicationReader _reader = new(services);
+
+    /// <summary>Gets the submitter (submit exactly once, cancel with a token of its own).</summary>
+    public PublicationSubmitter Submitter { get; } = new(services, new PublicationWaiter(services), cancelTimeout);
 
     public async Task<PublicationResult> PublishAsync(IReadOnlyList<PublishItem> items, PublishOptions options, CancellationToken cancellationToken)
     {
@@ -22,102 +22,137 @@ internal sealed class VersionedPublication(PublishingServices services, LayerCon
         (LayerSettings layer, string contentType) = await PrepareAsync(items, options, cancellationToken).ConfigureAwait(false);
         ServiceEndpoint endpoint = await services.PublishAsync(cancellationToken).ConfigureAwait(false);
         PublicationJournal? journal = options.JournalDirectory is null ? null : PublicationJournal.TryOpen(options.JournalDirectory);
-        PublicationInfo publication;
-        if (journal is not null)
+        PublicationInfo publication = journal is null
+            ? await InitializeAsync(endpoint, [layer.Id], cancellationToken).ConfigureAwait(false)
+            : await ResumeAsync(endpoint, journal, layer, items, cancellationToken).ConfigureAwait(false);
+
+        IReadOnlyList<PublishedPartition> partitions;
+        long bytes = 0;
+        if (publication.State == PublicationState.Initialized)
         {
-            journal.EnsureSame(services.Catalog.ToString(), layer.Id, items);
-            publication = await ResumeAsync(endpoint, journal, cancellationToken).ConfigureAwait(false);
+            (partitions, bytes, journal) = await UploadAndSubmitAsync(endpoint, publication, items, layer, contentType, options, journal, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            publication = await InitializeAsync(endpoint, [layer.Id], cancellationToken).ConfigureAwait(false);
-            if (options.JournalDirectory is not null)
-            {
-                // Handles are chosen before any upload, so that a rerun uploads (or skips) the same blobs.
-                journal = PublicationJournal.Create(options.JournalDirectory, new PublicationJournalState(
-                    publication.Id,
-                    services.Catalog.ToString(),
-                    layer.Id,
-                    publication.BaseVersion,
-                    [.. items.Select(i => new PublicationJournalItem(i.PartitionId, i.Source, PublicationUploads.NewHandle()))],
-                    Submitted: false));
-            }
+            partitions = FromJournal(items, journal!, layer);
         }
-
-        string id = publication.Id;
-        IReadOnlyList<string>? handles = journal is null ? null : [.. journal.State.Items.Select(i => i.DataHandle)];
-        (IReadOnlyList<PublishedPartition> partitions, long bytes) = publication.State == PublicationState.Initialized
-            ? await UploadAndSubmitAsync(endpoint, id, items, layer, contentType, options, journal, handles, cancellationToken).ConfigureAwait(false)
-            : (FromJournal(items, journal!, layer), 0L);
 
         if (!options.WaitForCompletion)
         {
-            return Result(id, PublicationState.Submitted, null, partitions, bytes, verified: false, started);
+            journal?.Delete(); // the caller has the id; a later run with these items is a new publication
+            return Result(publication.Id, PublicationState.Submitted, null, partitions, bytes, verified: false, started);
         }
 
-        options.Progress?.Report(new PublicationProgress { Stage = PublicationStage.Waiting, PublicationId = id, ItemsTotal = items.Count, ItemsUploaded = items.Count, PartitionsAdded = items.Count });
-        try
-        {
-            await _waiter.WaitAsync(id, options.Wait, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PublicationException ex) when (ex.ErrorCode is not PartUploadErrorCodes.PublicationTimeout)
-        {
-            journal?.Delete(); // the publication ended: nothing is left to resume
-            throw;
-        }
-
-        long? baseVersion = journal?.State.BaseVersion ?? publication.BaseVersion;
-        // One active versioned publication per catalog: it made the version after the one it was initialized over (P10).
-        long version = (baseVersion ?? -1) + 1;
-        bool verified = false;
-        if (options.Verify)
-        {
-            options.Progress?.Report(new PublicationProgress { Stage = PublicationStage.Verifying, PublicationId = id, ItemsTotal = items.Count, ItemsUploaded = items.Count, PartitionsAdded = items.Count });
-            await VerifyAsync(id, layer.Id, version, partitions, cancellationToken).ConfigureAwait(false);
-            verified = true;
-        }
-
+        long version = await FinishAsync(publication, journal, layer.Id, partitions, options, cancellationToken).ConfigureAwait(false);
         journal?.Delete();
-        options.Progress?.Report(new PublicationProgress { Stage = PublicationStage.Done, PublicationId = id, ItemsTotal = items.Count, ItemsUploaded = items.Count, PartitionsAdded = items.Count, State = PublicationState.Succeeded });
-        return Result(id, PublicationState.Succeeded, version, partitions, bytes, verified, started);
+        options.Progress?.Report(Progress(PublicationStage.Done, publication.Id, items.Count, PublicationState.Succeeded));
+        return Result(publication.Id, PublicationState.Succeeded, version, partitions, bytes, options.Verify, started);
     }
 
-    /// <summary>Uploads, adds the partitions and submits; a failure before submit cancels the publication on the server.</summary>
-    private async Task<(IReadOnlyList<PublishedPartition>, long)> UploadAndSubmitAsync(
-        ServiceEndpoint endpoint, string id, IReadOnlyList<PublishItem> items, LayerSettings layer, string contentType, PublishOptions options,
-        PublicationJournal? journal, IReadOnlyList<string>? handles, CancellationToken cancellationToken)
+    /// <summary>Uploads, adds the partitions and submits. Any failure before the submit took effect cancels the publication on the server.</summary>
+    private async Task<(IReadOnlyList<PublishedPartition>, long, PublicationJournal?)> UploadAndSubmitAsync(
+        ServiceEndpoint endpoint, PublicationInfo publication, IReadOnlyList<PublishItem> items, LayerSettings layer, string contentType, PublishOptions options,
+        PublicationJournal? journal, CancellationToken cancellationToken)
     {
+        string id = publication.Id;
+        IReadOnlyList<PublishedPartition> partitions;
+        long bytes;
         try
         {
-            (IReadOnlyList<PublishedPartition> partitions, long bytes) = await uploads.AddAsync(
-                endpoint, id, items, layer, contentType, options, cancellationToken, handles, journal?.BatchDirectory).ConfigureAwait(false);
-            await SubmitAsync(endpoint, id, cancellationToken).ConfigureAwait(false);
-            journal?.MarkSubmitted();
-            return (partitions, bytes);
+            // Handles are chosen (and journaled) before any upload, so that a rerun uploads or skips the same blobs.
+            journal ??= options.JournalDirectory is null ? null : PublicationJournal.Create(
+                options.JournalDirectory,
+                new PublicationJournalState(id, services.Catalog.ToString(), layer.Id, publication.BaseVersion, [.. items.Select(PublicationJournal.NewItem)], Submitted: false));
+            IReadOnlyList<string>? handles = journal is null ? null : [.. journal.State.Items.Select(i => i.DataHandle)];
+            (partitions, bytes) = await uploads.AddAsync(endpoint, id, items, layer, contentType, options, handles, journal?.BatchDirectory, cancellationToken).ConfigureAwait(false);
+            await Submitter.SubmitAsync(endpoint, id, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is PartUploadException or OperationCanceledException)
+        catch (Exception ex) when (ex is not (PublicationWaitCanceledException or OutOfMemoryException) && ex is not PublicationException { ErrorCode: PartUploadErrorCodes.SubmitOutcomeUnknown })
         {
-            bool cancelled = await TryCancelAsync(endpoint, id).ConfigureAwait(false);
+            bool cancelled = await Submitter.TryCancelAsync(endpoint, id).ConfigureAwait(false);
             if (cancelled)
             {
                 journal?.Delete();
             }
 
-            if (ex is PartUploadException error)
+            if (ex is OperationCanceledException)
             {
-                throw PublishingErrors.WithPublication(error, id, cancelled);
+                ex.Data[PartUploadExceptionData.PublicationId] = id;
+                ex.Data[PartUploadExceptionData.PublicationCancelledOnServer] = cancelled;
+                throw;
             }
 
-            ex.Data[PartUploadExceptionData.PublicationId] = id;
-            ex.Data[PartUploadExceptionData.PublicationCancelledOnServer] = cancelled;
+            throw PublishingErrors.WithPublication(ex as PartUploadException ?? PublishingErrors.Unexpected(ex), id, cancelled);
+        }
+
+        try
+        {
+            journal?.MarkSubmitted();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The publication is submitted; a rerun reads its state from the service, so the journal's flag is only a hint.
+            PublishingLog.JournalWriteFailed(services.Logger, ex, id);
+        }
+
+        return (partitions, bytes, journal);
+    }
+
+    /// <summary>Waits for success (a publication that ended otherwise removes the journal), then reads the metadata back.</summary>
+    private async Task<long> FinishAsync(
+        PublicationInfo publication, PublicationJournal? journal, string layerId, IReadOnlyList<PublishedPartition> partitions, PublishOptions options, CancellationToken cancellationToken)
+    {
+        string id = publication.Id;
+        options.Progress?.Report(Progress(PublicationStage.Waiting, id, partitions.Count, null));
+        try
+        {
+            await _waiter.WaitAsync(id, options.Wait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PublicationException ex) when (PublicationWaiter.IsFinal(ex.ErrorCode))
+        {
+            journal?.Delete(); // the publication ended: nothing is left to resume
             throw;
+        }
+
+        try
+        {
+            // One active versioned publication per catalog: it made the version after the one it was initialized over (P10).
+            long? baseVersion = journal?.State.BaseVersion ?? publication.BaseVersion;
+            long version = baseVersion is long known ? known + 1 : await _reader.GetLatestVersionAsync(cancellationToken).ConfigureAwait(false) ?? 0;
+            if (options.Verify)
+            {
+                options.Progress?.Report(Progress(PublicationStage.Verifying, id, partitions.Count, PublicationState.Succeeded));
+                await VerifyAsync(id, layerId, version, partitions, cancellationToken).ConfigureAwait(false);
+            }
+
+            return version;
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            journal?.Delete();
+            throw new PublicationWaitCanceledException($"Stopped while reading publication {id} back; it succeeded.", ex) { PublicationId = id };
         }
     }
 
+    private static PublicationProgress Progress(PublicationStage stage, string id, int count, PublicationState? state) =>
+        new() { Stage = stage, PublicationId = id, ItemsTotal = count, ItemsUploaded = count, PartitionsAdded = count, State = state };
+
     /// <summary>The journaled publication's state: initialized (go on uploading) or submitted/succeeded (go on waiting); any other end is typed and the journal removed.</summary>
-    private async Task<PublicationInfo> ResumeAsync(ServiceEndpoint endpoint, PublicationJournal journal, CancellationToken cancellationToken)
+    private async Task<PublicationInfo> ResumeAsync(ServiceEndpoint endpoint, PublicationJournal journal, LayerSettings layer, IReadOnlyList<PublishItem> items, CancellationToken cancellationToken)
     {
-        PublicationInfo info = await _waiter.GetAsync(endpoint, journal.State.PublicationId, cancellationToken).ConfigureAwait(false);
+        journal.EnsureSame(services.Catalog.ToString(), layer.Id, items);
+        PublicationInfo info;
+        try
+        {
+            info = await _waiter.GetAsync(endpoint, journal.State.PublicationId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PublicationException ex) when (ex.Status == 404)
+        {
+            // P13 alternative: the service forgets ended publications.
+            journal.Delete();
+            throw PublishingErrors.Ended(PartUploadErrorCodes.PublicationNotOpen, "The journaled publication is no longer known to the service (404); its journal was removed, so a rerun starts a new publication", journal.State.PublicationId, null, null);
+        }
+
         if (info.State is PublicationState.Initialized or PublicationState.Submitted or PublicationState.Succeeded)
         {
             PublishingLog.Resumed(services.Logger, info.Id, info.RawState);
@@ -180,63 +215,6 @@ internal sealed class VersionedPublication(PublishingServices services, LayerCon
                 CorrelationId = ex.CorrelationId,
                 Operation = ex.Operation,
             };
-        }
-    }
-
-    /// <summary>Submits once. When the answer is lost or transient, the state is read before any second PUT (P9).</summary>
-    public async Task SubmitAsync(ServiceEndpoint endpoint, string publicationId, CancellationToken cancellationToken)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            TimeSpan? retryAfter = null;
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(services.AttemptTimeout);
-                await services.Protocol.SubmitAsync(endpoint, publicationId, services.BillingTag, timeout.Token).ConfigureAwait(false);
-                PublishingLog.Submitted(services.Logger, publicationId);
-                return;
-            }
-            catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && attempt < MaxSubmitAttempts)
-            {
-                retryAfter = ex.RetryAfter;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested && attempt < MaxSubmitAttempts)
-            {
-                // No answer, or the attempt timed out: the PUT may have taken effect.
-            }
-
-            PublicationInfo info = await _waiter.GetAsync(endpoint, publicationId, cancellationToken).ConfigureAwait(false);
-            switch (info.State)
-            {
-                case PublicationState.Submitted or PublicationState.Succeeded:
-                    return;
-                case PublicationState.Initialized:
-                    await Task.Delay(retryAfter ?? TimeSpan.FromMilliseconds(250 << attempt), services.Clock, cancellationToken).ConfigureAwait(false);
-                    break;
-                default:
-                    throw PublicationWaiter.EndedOtherwise(info);
-            }
-        }
-    }
-
-    /// <summary>Cancels with a token of its own (the caller's may be cancelled); true when the service cancelled it.</summary>
-    public async Task<bool> TryCancelAsync(ServiceEndpoint endpoint, string publicationId)
-    {
-        using var timeout = new CancellationTokenSource(cancelTimeout, services.Clock);
-        try
-        {
-            await services.Runner.ExecuteAsync(
-                PublishingProtocol.OpCancel,
-                token => services.Protocol.CancelAsync(endpoint, publicationId, services.BillingTag, token),
-                timeout.Token).ConfigureAwait(false);
-            PublishingLog.Cancelled(services.Logger, publicationId);
-            return true;
-        }
-        catch (Exception ex) when (ex is PartUploadException or OperationCanceledException)
-        {
-            PublishingLog.CancelFailed(services.Logger, ex, publicationId);
-            return false;
         }
     }
 

@@ -6,6 +6,10 @@ namespace PartUploader.IntegrationTests.Publishing;
 /// <summary>A publishing process killed (no cleanup, as a crash) at a chosen point, then rerun with the same journal.</summary>
 public sealed class PublishCrashTests(EmulatorFixture fixture) : PublishingTestBase(fixture), IClassFixture<EmulatorFixture>
 {
+    /// <summary>The publication a killed child journaled (its id is known before any upload).</summary>
+    private static string JournaledId(string journal) =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(journal, "publication.json"))).RootElement.GetProperty("publicationId").GetString()!;
+
     private Task<int> RunChildUntilAsync(string dir, string journal, string killLine) =>
         CrashChildProcess.RunUntilAsync(
             ["publish", Emulator.LookupUrl.ToString(), Emulator.DefaultCatalogHrn, Emulator.IssueAccessToken(), dir, journal], killLine);
@@ -19,7 +23,7 @@ public sealed class PublishCrashTests(EmulatorFixture fixture) : PublishingTestB
         DateTimeOffset start = DateTimeOffset.UtcNow;
 
         await RunChildUntilAsync(dir, journal, "ITEM 3");
-        string killedId = Emulator.Publications.Single(p => p.State == "initialized").Id;
+        string killedId = JournaledId(journal);
         DateTimeOffset rerunStart = DateTimeOffset.UtcNow;
         PublicationResult result = await CreatePublisher().PublishAsync(PublishItem.FromDirectory(dir), Options(o => o.JournalDirectory = journal));
 
@@ -81,7 +85,7 @@ public sealed class PublishCrashTests(EmulatorFixture fixture) : PublishingTestB
         string journal = Path.Combine(Root, "journal-cancelled");
         await RunChildUntilAsync(dir, journal, "ITEM 2");
         PublicationClient publisher = CreatePublisher();
-        string killedId = Emulator.Publications.Single(p => p.State == "initialized").Id;
+        string killedId = JournaledId(journal);
         await publisher.CancelAsync(killedId);
 
         PublicationException error = await Should.ThrowAsync<PublicationException>(
@@ -105,7 +109,6 @@ public sealed class PublishCrashTests(EmulatorFixture fixture) : PublishingTestB
             () => CreatePublisher().PublishAsync(PublishItem.FromDirectory(WriteDirectory(2)), Options(o => o.JournalDirectory = journal)));
 
         error.ErrorCode.ShouldBe(PartUploadErrorCodes.JournalInvalid);
-        string orphan = Emulator.Publications.Single(p => p.State == "initialized").Id;
-        await CreatePublisher().CancelAsync(orphan);
+        await CreatePublisher().CancelAsync(JournaledId(journal));
     }
 }

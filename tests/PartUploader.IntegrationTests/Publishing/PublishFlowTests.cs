@@ -114,9 +114,12 @@ public sealed class PublishFlowTests(EmulatorFixture fixture) : PublishingTestBa
     public async Task Publish_MetadataCallRefused_StopsUploads_CancelsThePublication_AndNamesIt()
     {
         Emulator.Faults.Add(FaultRule.Status(400) with { Operation = EmulatorOperation.UploadPartitions });
+        DateTimeOffset start = DateTimeOffset.UtcNow;
 
         PublicationException error = await Should.ThrowAsync<PublicationException>(
-            () => CreatePublisher().PublishAsync(PublishItem.FromDirectory(WriteDirectory(6)), Options(o => o.PartitionsPerRequest = 2)));
+            () => CreatePublisher(o => o.MaxConcurrency = 1).PublishAsync(PublishItem.FromDirectory(WriteDirectory(30)), Options(o => o.PartitionsPerRequest = 2)));
+
+        Since(start, EmulatorOperation.PutBlob).Length.ShouldBeLessThan(30, "the uploads stopped when the metadata call was refused");
 
         error.Status.ShouldBe(400);
         error.Operation.ShouldBe("UploadPartitions");
@@ -141,8 +144,77 @@ public sealed class PublishFlowTests(EmulatorFixture fixture) : PublishingTestBa
         result.State.ShouldBe(PublicationState.Succeeded);
         ShouldBeVisible(result);
         Emulator.Faults.Rules.ShouldAllBe(r => r.Fired == r.Times, "every fault fired");
-        JournalEntry[] submits = Since(start, EmulatorOperation.SubmitPublication);
-        submits.Count(e => e.StatusCode is >= 200 and < 300).ShouldBe(1, "the publication was submitted exactly once");
+        Since(start, EmulatorOperation.SubmitPublication).Length.ShouldBe(2, "the reset submit did not take effect (the state read said initialized), so it was sent again");
+    }
+
+    [Fact]
+    public async Task Publish_SubmitTookEffectButItsAnswerWasLost_IsSettledByReadingTheState_NeverSentTwice()
+    {
+        // The emulator handles the submit, then holds its answer beyond the client's attempt timeout.
+        Emulator.Faults.Add(FaultRule.DelayResponse(TimeSpan.FromSeconds(2)) with { Operation = EmulatorOperation.SubmitPublication });
+        DateTimeOffset start = DateTimeOffset.UtcNow;
+
+        PublicationResult result = await CreatePublisher(o => o.Retry.AttemptTimeout = TimeSpan.FromSeconds(1))
+            .PublishAsync(PublishItem.FromDirectory(WriteDirectory(3)), Options());
+
+        result.State.ShouldBe(PublicationState.Succeeded);
+        ShouldBeVisible(result);
+        // The held submit is journaled when its answer ends, seconds after any second submit would have been answered.
+        await WaitForEntryAsync(e => e.Timestamp >= start && e.Operation == EmulatorOperation.SubmitPublication && e.FaultApplied is not null);
+        Since(start, EmulatorOperation.SubmitPublication).Length.ShouldBe(1, "a submit that took effect is never sent again");
+    }
+
+    [Fact]
+    public async Task Publish_PartitionsAnswerLost_UnderDuplicateKeyConflicts_RetryIsCountedAsStored() // P9 alternative
+    {
+        Emulator.Options.Publishing.DuplicatePartitionConflict = true;
+        Emulator.Faults.Add(FaultRule.DelayResponse(TimeSpan.FromSeconds(2)) with { Operation = EmulatorOperation.UploadPartitions });
+
+        PublicationResult result = await CreatePublisher(o => o.Retry.AttemptTimeout = TimeSpan.FromSeconds(1))
+            .PublishAsync(PublishItem.FromDirectory(WriteDirectory(4)), Options());
+
+        ShouldBeVisible(result); // without counting the retry's 409 as stored, the publication would have been cancelled
+    }
+
+    [Fact]
+    public async Task Publish_CallerCancelsWhileWaiting_StopsWaiting_AndThePublicationGoesOn()
+    {
+        Emulator.Options.Publishing.ProcessingDelay = TimeSpan.FromHours(1);
+        using var cts = new CancellationTokenSource();
+        PublishOptions options = Options(o => o.Progress = new SyncProgress<PublicationProgress>(p =>
+        {
+            if (p.Stage == PublicationStage.Waiting)
+            {
+                cts.Cancel();
+            }
+        }));
+
+        PublicationWaitCanceledException? error = null;
+        try
+        {
+            await CreatePublisher().PublishAsync(PublishItem.FromDirectory(WriteDirectory(2)), options, cts.Token);
+        }
+        catch (PublicationWaitCanceledException ex)
+        {
+            error = ex;
+        }
+
+        error.ShouldNotBeNull();
+        Emulator.Publications.Single(p => p.Id == error.PublicationId).State.ShouldBe("submitted", "nothing cancelled it");
+        Emulator.Options.Publishing.ProcessingDelay = TimeSpan.Zero;
+        (await CreatePublisher().WaitAsync(error.PublicationId!)).State.ShouldBe(PublicationState.Succeeded);
+    }
+
+    [Fact]
+    public async Task Wait_ReadsFailingBeyondTheirRetries_KeepsWaitingUntilTheDeadline()
+    {
+        Emulator.Options.Publishing.ProcessingDelay = TimeSpan.FromMilliseconds(200);
+        Emulator.Faults.Add(FaultRule.Status(503, TimeSpan.Zero) with { Operation = EmulatorOperation.GetPublication, Times = 12 });
+
+        PublicationResult result = await CreatePublisher().PublishAsync(PublishItem.FromDirectory(WriteDirectory(2)), Options());
+
+        result.State.ShouldBe(PublicationState.Succeeded);
+        Emulator.Faults.Rules.Single().Fired.ShouldBe(12, "more failed reads than one read's retries (5 attempts)");
     }
 
     [Fact]
