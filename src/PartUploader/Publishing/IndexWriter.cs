@@ -22,13 +22,7 @@ internal sealed class IndexWriter(PublishingServices services, LayerConfigReader
         ServiceEndpoint endpoint = await services.IndexAsync(cancellationToken).ConfigureAwait(false);
 
         var sources = new Dictionary<string, IndexItem>(items.Count, StringComparer.Ordinal);
-        var batchItems = new List<BatchUploadItem>(items.Count);
-        foreach (IndexItem item in items)
-        {
-            string id = PublicationUploads.NewHandle(); // lowercase (publish spec 2)
-            sources.Add(id, item);
-            batchItems.Add(item.FilePath is not null ? BatchUploadItem.FromFile(item.FilePath, id) : BatchUploadItem.FromStream(item.Source, id, item.OpenAsync!));
-        }
+        List<BatchUploadItem> batchItems = MetadataUploads.Items(items, handles: null, i => i.FilePath, i => i.Source, i => i.OpenAsync, sources);
 
         var inserted = new ConcurrentDictionary<string, IndexedRecord>(StringComparer.Ordinal);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -66,28 +60,8 @@ internal sealed class IndexWriter(PublishingServices services, LayerConfigReader
             },
         };
 
-        BatchUploadResult uploaded;
-        try
-        {
-            uploaded = await uploads.UploadBatchAsync(batchItems, batchOptions, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            await feeder.CompleteAsync().ConfigureAwait(false); // throws the insert's failure
-            throw;
-        }
-        catch (BatchUploadException ex)
-        {
-            await feeder.AbandonAsync().ConfigureAwait(false);
-            throw PublicationUploads.ItemFailed(ex, $"; {feeder.Sent} record(s) had been inserted and stay in the layer");
-        }
-        catch
-        {
-            await feeder.AbandonAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        await feeder.CompleteAsync().ConfigureAwait(false);
+        BatchUploadResult uploaded = await MetadataUploads.RunAsync(
+            uploads, batchItems, batchOptions, feeder, sent => $"; {sent} record(s) had been inserted and stay in the layer", stop.Token, cancellationToken).ConfigureAwait(false);
         return new IndexResult
         {
             Records = [.. batchItems.Select(b => inserted[b.DataHandle])],

@@ -23,18 +23,7 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
         CancellationToken cancellationToken)
     {
         var sources = new Dictionary<string, PublishItem>(items.Count, StringComparer.Ordinal);
-        var batchItems = new List<BatchUploadItem>(items.Count);
-        for (int i = 0; i < items.Count; i++)
-        {
-            // A fresh handle per item and publication (handles are never reused, publish spec 1.2); a resumed
-            // publication uploads under the handles its journal chose, so that finished items are not sent again.
-            PublishItem item = items[i];
-            string handle = handles?[i] ?? NewHandle();
-            sources.Add(handle, item);
-            batchItems.Add(item.FilePath is not null
-                ? BatchUploadItem.FromFile(item.FilePath, handle)
-                : BatchUploadItem.FromStream(item.Source, handle, item.OpenAsync!));
-        }
+        List<BatchUploadItem> batchItems = MetadataUploads.Items(items, handles, i => i.FilePath, i => i.Source, i => i.OpenAsync, sources);
 
         var published = new ConcurrentDictionary<string, PublishedPartition>(StringComparer.Ordinal);
         int uploaded = 0;
@@ -80,29 +69,7 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
             },
         };
 
-        BatchUploadResult batch;
-        try
-        {
-            batch = await uploads.UploadBatchAsync(batchItems, batchOptions, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Only a failed metadata call stops the uploads on its own: CompleteAsync throws that failure.
-            await feeder.CompleteAsync().ConfigureAwait(false);
-            throw;
-        }
-        catch (BatchUploadException ex)
-        {
-            await feeder.AbandonAsync().ConfigureAwait(false);
-            throw ItemFailed(ex, string.Empty);
-        }
-        catch
-        {
-            await feeder.AbandonAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        await feeder.CompleteAsync().ConfigureAwait(false);
+        BatchUploadResult batch = await MetadataUploads.RunAsync(uploads, batchItems, batchOptions, feeder, _ => string.Empty, stop.Token, cancellationToken).ConfigureAwait(false);
         PublishedPartition[] ordered = [.. batchItems.Select(b => published[b.DataHandle])];
         return (ordered, batch.Bytes);
     }
