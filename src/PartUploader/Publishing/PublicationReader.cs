@@ -51,7 +51,7 @@ internal sealed class PublicationReader(PublishingServices services)
     {
         ServiceEndpoint endpoint = await services.QueryAsync(cancellationToken).ConfigureAwait(false);
         var partitions = new List<PartitionMetadata>(partitionIds.Count);
-        foreach (string[] chunk in partitionIds.Chunk(MaxIdsPerQuery))
+        foreach (IReadOnlyList<string> chunk in Chunks(partitionIds))
         {
             Uri url = WithQuery(endpoint.Url("layers", layerId, "partitions"), version, chunk);
             PartitionsPageWire answer = await services.Runner.ExecuteAsync(
@@ -62,6 +62,34 @@ internal sealed class PublicationReader(PublishingServices services)
         }
 
         return partitions;
+    }
+
+    /// <summary>The most characters of escaped partition ids one query URL carries (URLs beyond about 8 KB are refused by many servers).</summary>
+    private const int MaxIdCharsPerQuery = 6000;
+
+    /// <summary>Groups of at most 100 ids whose escaped length stays under <see cref="MaxIdCharsPerQuery"/> (ids are up to 500 characters).</summary>
+    internal static IEnumerable<IReadOnlyList<string>> Chunks(IReadOnlyList<string> ids)
+    {
+        var chunk = new List<string>(MaxIdsPerQuery);
+        int chars = 0;
+        foreach (string id in ids)
+        {
+            int length = Uri.EscapeDataString(id).Length + "partition=&".Length;
+            if (chunk.Count > 0 && (chunk.Count == MaxIdsPerQuery || chars + length > MaxIdCharsPerQuery))
+            {
+                yield return chunk;
+                chunk = new List<string>(MaxIdsPerQuery);
+                chars = 0;
+            }
+
+            chunk.Add(id);
+            chars += length;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
     }
 
     private Uri WithQuery(Uri url, long version, IReadOnlyList<string> ids)
