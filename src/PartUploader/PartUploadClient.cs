@@ -234,10 +234,21 @@ public partial class PartUploadClient
 
     private async Task<PartUploadResult> RunAsync(PartSource source, PartUploadOptions options, JournalRequest? journal, CancellationToken cancellationToken)
     {
-        var request = new UploadRequest(options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, options.ForceMultipart, options.WholeBlobDigests, options.Progress, journal);
-        BlobEndpoint endpoint = await GetEndpointAsync(cancellationToken).ConfigureAwait(false);
-        var run = new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, source, Diagnostics);
-        return await run.RunAsync(cancellationToken).ConfigureAwait(false);
+        using UploadTimeLimit? limit = UploadTimeLimit.StartOrNull(options.TimeLimit, "PartUploadOptions.TimeLimit", _timeProvider, cancellationToken);
+        CancellationToken token = limit?.Token ?? cancellationToken;
+        var request = new UploadRequest(
+            options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, options.ForceMultipart, options.WholeBlobDigests, options.Progress, journal, TimeLimit: limit);
+        try
+        {
+            BlobEndpoint endpoint = await GetEndpointAsync(token).ConfigureAwait(false);
+            var run = new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, source, Diagnostics);
+            return await run.RunAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException stopped) when (limit is { Exceeded: true })
+        {
+            // The limit passed before the upload began (during the endpoint lookup): nothing was started on the server.
+            throw limit.CreateException(options.DataHandle, stopped);
+        }
     }
 
     /// <summary>The blob endpoint: the configured base URL, or the one the API lookup gives for the catalog HRN (cached per max-age).</summary>
