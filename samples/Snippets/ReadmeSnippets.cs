@@ -88,6 +88,22 @@ public static class ReadmeSnippets
         #endregion
     }
 
+    public static async Task TimeLimitAsync(PartUploadClient client)
+    {
+        #region Snippet:TimeLimit
+        var options = new PartUploadOptions { LayerId = "tiles", DataHandle = "t1", TimeLimit = TimeSpan.FromMinutes(30) };
+        try
+        {
+            await client.UploadAsync("tiles.bin", options);
+        }
+        catch (PartUploadException ex) when (ex.ErrorCode == PartUploadErrorCodes.TimeLimitExceeded)
+        {
+            // Stopped like a failure: the message says what was left on the server (ex.Data[PartUploadExceptionData.CancelledOnServer]).
+            Console.Error.WriteLine(ex.Message);
+        }
+        #endregion
+    }
+
     public static async Task ResumeAsync(PartUploadClient client, CancellationToken cancellationToken)
     {
         #region Snippet:Resume

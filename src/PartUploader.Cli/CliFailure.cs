@@ -25,6 +25,7 @@ internal sealed record CliFailure(int ExitCode, string Kind, string Message, int
         bool stored = exception.Data[PartUploadExceptionData.BlobStored] is true;
         string server = (cancelled, failure.ExitCode) switch
         {
+            _ when exception is PartUploadException { ErrorCode: PartUploadErrorCodes.TimeLimitExceeded } => string.Empty, // its message says what was left on the server
             _ when stored => $" The multipart upload {uploadId} had completed: the blob is stored under the handle.",
             (true, _) => $" The multipart upload {uploadId} was cancelled on the server.",
             (false, _) => $" The multipart upload {uploadId} could NOT be cancelled on the server ({CliMessages.Clean(exception.Data[PartUploadExceptionData.CancelError] as string ?? "no reason given")}); " +

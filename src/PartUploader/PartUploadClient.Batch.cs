@@ -18,7 +18,8 @@ public partial class PartUploadClient
     /// large ones as multipart uploads. Items start in the order given; a failed item's upload is cancelled on the server.
     /// </remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="BatchUploadException">The error policy is <see cref="BatchErrorPolicy.StopOnFirstError"/> and an item failed.</exception>
+    /// <exception cref="BatchUploadException">The error policy is <see cref="BatchErrorPolicy.StopOnFirstError"/> and an item failed, or <see cref="BatchUploadOptions.TimeLimit"/> passed before every item finished (<see cref="PartUploadErrorCodes.TimeLimitExceeded"/>, whatever the policy).</exception>
+    /// <exception cref="ArgumentException">An option is invalid (before any request).</exception>
     /// <exception cref="PartUploadException">The blob endpoint could not be found (lookup or authentication).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual async Task<BatchUploadResult> UploadBatchAsync(IAsyncEnumerable<BatchUploadItem> items, BatchUploadOptions options, CancellationToken cancellationToken = default)
@@ -26,8 +27,19 @@ public partial class PartUploadClient
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(options);
         UploadValidation.ValidateLayerId(options.LayerId, nameof(options));
+        UploadValidation.ValidateTimeLimit(options.TimeLimit, nameof(options), "BatchUploadOptions.TimeLimit");
+        using UploadTimeLimit? limit = UploadTimeLimit.StartOrNull(options.TimeLimit, "BatchUploadOptions.TimeLimit", _timeProvider, cancellationToken);
         using var scheduler = new TransferScheduler(_options.MaxConcurrency, _options.MaxBufferedBytes);
-        BlobEndpoint endpoint = await GetEndpointAsync(cancellationToken).ConfigureAwait(false) with { Window = scheduler.Window };
+        BlobEndpoint endpoint;
+        try
+        {
+            endpoint = await GetEndpointAsync(limit?.Token ?? cancellationToken).ConfigureAwait(false) with { Window = scheduler.Window };
+        }
+        catch (OperationCanceledException stopped) when (limit is { Exceeded: true })
+        {
+            throw BatchUpload.TimeLimitExceeded(limit, new BatchUploadResult([], limit.Limit), stopped);
+        }
+
         if (Diagnostics is not null)
         {
             Diagnostics.Pool = scheduler.Pool;
@@ -35,8 +47,8 @@ public partial class PartUploadClient
         }
 
         BatchJournal? journal = options.JournalDirectory is null ? null : BatchJournal.Open(options.JournalDirectory);
-        var batch = new BatchUpload(options, _options.MaxConcurrency, _protocol.TimeProvider, (item, progress, token) =>
-            UploadItemAsync(item, options, progress, endpoint, scheduler, journal, token));
+        var batch = new BatchUpload(options, _options.MaxConcurrency, _protocol.TimeProvider, limit, (item, progress, token) =>
+            UploadItemAsync(item, options, progress, endpoint, scheduler, journal, limit, token));
         return await batch.RunAsync(items, cancellationToken).ConfigureAwait(false);
     }
 
@@ -46,7 +58,8 @@ public partial class PartUploadClient
     /// <param name="cancellationToken">Cancels the batch; every multipart upload in flight is then cancelled on the server.</param>
     /// <returns>Every item's outcome, in the order given.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="BatchUploadException">The error policy is <see cref="BatchErrorPolicy.StopOnFirstError"/> and an item failed.</exception>
+    /// <exception cref="BatchUploadException">The error policy is <see cref="BatchErrorPolicy.StopOnFirstError"/> and an item failed, or <see cref="BatchUploadOptions.TimeLimit"/> passed before every item finished (<see cref="PartUploadErrorCodes.TimeLimitExceeded"/>, whatever the policy).</exception>
+    /// <exception cref="ArgumentException">An option is invalid (before any request).</exception>
     /// <exception cref="PartUploadException">The blob endpoint could not be found (lookup or authentication).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual Task<BatchUploadResult> UploadBatchAsync(IEnumerable<BatchUploadItem> items, BatchUploadOptions options, CancellationToken cancellationToken = default)
@@ -56,7 +69,14 @@ public partial class PartUploadClient
     }
 
     private async Task<(PartUploadResult, bool)> UploadItemAsync(
-        BatchUploadItem item, BatchUploadOptions batch, IProgress<UploadProgress> progress, BlobEndpoint endpoint, TransferScheduler scheduler, BatchJournal? journal, CancellationToken token)
+        BatchUploadItem item,
+        BatchUploadOptions batch,
+        IProgress<UploadProgress> progress,
+        BlobEndpoint endpoint,
+        TransferScheduler scheduler,
+        BatchJournal? journal,
+        UploadTimeLimit? limit,
+        CancellationToken token)
     {
         if (journal is not null && journal.TryGetCompleted(item.DataHandle, out BatchJournalEntry done))
         {
@@ -88,7 +108,7 @@ public partial class PartUploadClient
 
         bool startedBefore = journal?.WasStarted(item.DataHandle) == true;
         journal?.RecordStarted(item.DataHandle, item.Source);
-        var request = new UploadRequest(options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, ForceMultipart: false, options.WholeBlobDigests, progress, uploadJournal, scheduler.Pool);
+        var request = new UploadRequest(options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, ForceMultipart: false, options.WholeBlobDigests, progress, uploadJournal, scheduler.Pool, limit);
         PartUploadResult result;
         if (item.FilePath is not null)
         {

@@ -117,7 +117,7 @@ public partial class PartUploadClient
     /// <exception cref="BlobAlreadyExistsException">The data handle already holds a blob.</exception>
     /// <exception cref="PartChecksumMismatchException">The source changed or ended early, or the stored blob differs from it.</exception>
     /// <exception cref="UploadNotFoundException">The upload vanished on the server.</exception>
-    /// <exception cref="PartUploadException">The service or the network failed and retries ran out.</exception>
+    /// <exception cref="PartUploadException">The service or the network failed and retries ran out, or <see cref="PartUploadOptions.TimeLimit"/> passed (<see cref="PartUploadErrorCodes.TimeLimitExceeded"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual async Task<PartUploadResult> UploadAsync(Stream content, PartUploadOptions options, CancellationToken cancellationToken = default)
     {
@@ -148,7 +148,7 @@ public partial class PartUploadClient
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     /// <exception cref="BlobAlreadyExistsException">The data handle already holds a blob.</exception>
     /// <exception cref="PartChecksumMismatchException">The file changed or shrank during the upload, or the stored blob differs from it.</exception>
-    /// <exception cref="PartUploadException">The service or the network failed and retries ran out.</exception>
+    /// <exception cref="PartUploadException">The service or the network failed and retries ran out, or <see cref="PartUploadOptions.TimeLimit"/> passed (<see cref="PartUploadErrorCodes.TimeLimitExceeded"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual async Task<PartUploadResult> UploadAsync(string filePath, PartUploadOptions options, CancellationToken cancellationToken = default)
     {
@@ -179,7 +179,7 @@ public partial class PartUploadClient
     /// <exception cref="ArgumentException"><see cref="PartUploadOptions.JournalPath"/> is not set, or the options do not match the journal.</exception>
     /// <exception cref="PartChecksumMismatchException">The file changed since the interrupted upload (<c>SourceChanged</c>).</exception>
     /// <exception cref="UploadNotFoundException">The upload no longer exists on the service.</exception>
-    /// <exception cref="PartUploadException">The journal cannot be used (<c>JournalInvalid</c>), or the service failed.</exception>
+    /// <exception cref="PartUploadException">The journal cannot be used (<c>JournalInvalid</c>), or the service failed, or <see cref="PartUploadOptions.TimeLimit"/> passed (<see cref="PartUploadErrorCodes.TimeLimitExceeded"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual async Task<PartUploadResult> ResumeAsync(string filePath, PartUploadOptions options, CancellationToken cancellationToken = default)
     {
@@ -234,10 +234,21 @@ public partial class PartUploadClient
 
     private async Task<PartUploadResult> RunAsync(PartSource source, PartUploadOptions options, JournalRequest? journal, CancellationToken cancellationToken)
     {
-        var request = new UploadRequest(options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, options.ForceMultipart, options.WholeBlobDigests, options.Progress, journal);
-        BlobEndpoint endpoint = await GetEndpointAsync(cancellationToken).ConfigureAwait(false);
-        var run = new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, source, Diagnostics);
-        return await run.RunAsync(cancellationToken).ConfigureAwait(false);
+        using UploadTimeLimit? limit = UploadTimeLimit.StartOrNull(options.TimeLimit, "PartUploadOptions.TimeLimit", _timeProvider, cancellationToken);
+        CancellationToken token = limit?.Token ?? cancellationToken;
+        var request = new UploadRequest(
+            options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, options.ForceMultipart, options.WholeBlobDigests, options.Progress, journal, TimeLimit: limit);
+        try
+        {
+            BlobEndpoint endpoint = await GetEndpointAsync(token).ConfigureAwait(false);
+            var run = new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, source, Diagnostics);
+            return await run.RunAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException stopped) when (limit is { Exceeded: true })
+        {
+            // The limit passed before the upload began (during the endpoint lookup): nothing was started on the server.
+            throw limit.CreateException(options.DataHandle, stopped);
+        }
     }
 
     /// <summary>The blob endpoint: the configured base URL, or the one the API lookup gives for the catalog HRN (cached per max-age).</summary>

@@ -25,6 +25,13 @@ public static class PartUploadErrorCodes
     /// <summary>The service did not report <c>completed</c> within <see cref="PartUploadClientOptions.CompletionTimeout"/>.</summary>
     public const string CompletionTimeout = "CompletionTimeout";
 
+    /// <summary>
+    /// The upload or batch did not finish within its overall time limit (<see cref="PartUploadOptions.TimeLimit"/>,
+    /// <see cref="BatchUploadOptions.TimeLimit"/>); every multipart upload in flight was cancelled on the server (see
+    /// <see cref="PartUploadExceptionData.CancelledOnServer"/>).
+    /// </summary>
+    public const string TimeLimitExceeded = "TimeLimitExceeded";
+
     /// <summary>All 10,000 part numbers were used (retries under fresh numbers included).</summary>
     public const string PartNumbersExhausted = "PartNumbersExhausted";
 

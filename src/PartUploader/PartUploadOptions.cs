@@ -40,6 +40,18 @@ public sealed class PartUploadOptions
     /// <remarks>For file uploads with <see cref="PartNumbering.FreshOnRetry"/> only; blobs sent in one PUT need none.</remarks>
     public string? JournalPath { get; set; }
 
+    /// <summary>
+    /// Gets or sets the longest the whole call may take (endpoint lookup, parts, retries, completion and read-back), or
+    /// null for no limit. When it passes, the upload stops like a failure: the multipart upload is cancelled on the server
+    /// (with a token of its own, within <see cref="PartUploadClientOptions.CancelTimeout"/>) and a
+    /// <see cref="PartUploadException"/> with <see cref="PartUploadErrorCodes.TimeLimitExceeded"/> is thrown, whose message
+    /// and <see cref="PartUploadExceptionData"/> entries say what was left on the server. Cancelling the call's own token
+    /// stays an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <value>The default value is null: no limit. When set, more than zero and at most 49 days (checked before any request).</value>
+    /// <remarks>Measured with the client's <see cref="TimeProvider"/>, from the start of the call.</remarks>
+    public TimeSpan? TimeLimit { get; set; }
+
     /// <inheritdoc/>
     public override string ToString() => $"PartUploadOptions(LayerId={LayerId}, DataHandle={DataHandle}, ContentType={ContentType})";
 }

@@ -16,6 +16,10 @@ public sealed class BadInputTests(CliEmulatorFixture fixture) : IClassFixture<Cl
         { "lookup URL not a URL", ["--lookup-url", "not a url"] },
         { "layer with a slash", ["--layer", "a/b"] },
         { "unknown option", ["--bogus"] },
+        { "time limit without a unit", ["--time-limit", "90"] },
+        { "time limit zero", ["--time-limit", "0s"] },
+        { "time limit in days", ["--time-limit", "2d"] },
+        { "time limit above 49 days", ["--time-limit", "1200h"] },
     };
 
     [Theory]

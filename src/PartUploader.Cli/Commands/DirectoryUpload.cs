@@ -45,6 +45,7 @@ internal static class DirectoryUpload
                 LayerId = parse.GetValue(common.Layer)!,
                 ItemFinished = reporter.ItemFinished,
                 JournalDirectory = parse.GetValue(options.Resume),
+                TimeLimit = options.TimeLimitValue(parse),
             };
             if (parse.GetValue(options.ContentType) is string type)
             {
@@ -53,15 +54,7 @@ internal static class DirectoryUpload
 
             reporter.Started(directory, items.Count, items.Sum(i => new FileInfo(i.Source).Length));
             BatchUploadResult result = await client.UploadBatchAsync(items, batch, cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(options.Manifest) is string manifest)
-            {
-                FileStream file = File.Create(manifest);
-                await using (file.ConfigureAwait(false))
-                {
-                    await result.WriteManifestAsync(file, CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-
+            await WriteManifestAsync(parse, options, result).ConfigureAwait(false);
             reporter.Summary(result);
             return result.Failed == 0 ? ExitCodes.Success : ExitCodes.ServiceError;
         }
@@ -69,9 +62,28 @@ internal static class DirectoryUpload
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            if (ex is BatchUploadException { Result: { } partial })
+            {
+                // The time limit ended the batch: the manifest and the summary say what was stored and what was stopped.
+                await WriteManifestAsync(parse, options, partial).ConfigureAwait(false);
+                reporter.Summary(partial);
+            }
+
             CliFailure failure = CliFailure.From(ex, cancellationToken.IsCancellationRequested);
             reporter.Failed(failure);
             return failure.ExitCode;
+        }
+    }
+
+    private static async Task WriteManifestAsync(ParseResult parse, UploadCommandOptions options, BatchUploadResult result)
+    {
+        if (parse.GetValue(options.Manifest) is string manifest)
+        {
+            FileStream file = File.Create(manifest);
+            await using (file.ConfigureAwait(false))
+            {
+                await result.WriteManifestAsync(file, CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 }

@@ -87,7 +87,7 @@ internal static class UploadCommand
             {
                 using HttpClient http = CommonOptions.CreateHttpClient();
                 PartUploadClient client = options.CreateClient(parse, common, http, lookupUrl);
-                var uploadOptions = new PartUploadOptions { LayerId = info.LayerId, DataHandle = info.DataHandle, JournalPath = journal };
+                var uploadOptions = new PartUploadOptions { LayerId = info.LayerId, DataHandle = info.DataHandle, JournalPath = journal, TimeLimit = options.TimeLimitValue(parse) };
                 if (parse.GetValue(options.ContentType) is string type)
                 {
                     uploadOptions.ContentType = type;

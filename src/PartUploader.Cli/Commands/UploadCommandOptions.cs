@@ -8,6 +8,7 @@ internal sealed class UploadCommandOptions
     public const long MinPartSize = 5L * 1024 * 1024;
     private const long DefaultMaxBufferedBytes = 256L * 1024 * 1024;
     private const long MaxPartSize = 5L * 1024 * 1024 * 1024;
+    private static readonly TimeSpan MaxTimeLimit = TimeSpan.FromDays(49);
     private static readonly string[] s_digests = ["crc32c", "md5", "sha1", "sha256", "none"];
 
     public Argument<string> Source { get; } = new("file")
@@ -48,6 +49,13 @@ internal sealed class UploadCommandOptions
         HelpName = "journal",
     };
 
+    public Option<string?> TimeLimit { get; } = new("--time-limit")
+    {
+        Description = "The longest the whole upload (or directory batch) may take: a number and ms, s, m or h (90s, 10m, 2h); default: none. " +
+            "When it passes, the multipart uploads in flight are cancelled on the server and the command exits with 4.",
+        HelpName = "duration",
+    };
+
     public Option<string[]> Include { get; } = new("--include")
     {
         Description = "Directory: a glob of relative paths to take ('*' within a folder, '**' across folders); repeatable (default: every file).",
@@ -83,7 +91,7 @@ internal sealed class UploadCommandOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(Source);
-        foreach (Option option in (Option[])[Handle, ContentType, PartSize, Concurrency, DigestName, Resume, Include, Exclude, HandlePrefix, Handles, Manifest])
+        foreach (Option option in (Option[])[Handle, ContentType, PartSize, Concurrency, DigestName, Resume, TimeLimit, Include, Exclude, HandlePrefix, Handles, Manifest])
         {
             command.Options.Add(option);
         }
@@ -118,6 +126,19 @@ internal sealed class UploadCommandOptions
         if (parse.GetValue(Concurrency) is int parallel && parallel is < 1 or > 256)
         {
             return $"--concurrency must be within 1 and 256 (was {parallel}).";
+        }
+
+        if (parse.GetValue(TimeLimit) is string limitText)
+        {
+            if (!Duration.TryParse(limitText, out TimeSpan limit))
+            {
+                return $"--time-limit '{limitText}' is not a duration (a number and ms, s, m or h, for example 90s, 10m or 2h).";
+            }
+
+            if (limit > MaxTimeLimit)
+            {
+                return $"--time-limit must be at most 49 days (was {limitText}).";
+            }
         }
 
         string digest = parse.GetValue(DigestName)!;
@@ -171,6 +192,10 @@ internal sealed class UploadCommandOptions
             o.MaxBufferedBytes = Math.Max(DefaultMaxBufferedBytes, o.MaxConcurrency * (partBytes ?? MinPartSize));
         });
     }
+
+    /// <summary>The parsed --time-limit, or null for none (checked by <see cref="Validate"/>).</summary>
+    public TimeSpan? TimeLimitValue(ParseResult parse) =>
+        parse.GetValue(TimeLimit) is string text && Duration.TryParse(text, out TimeSpan limit) ? limit : null;
 
     public long? PartBytes(ParseResult parse) =>
         parse.GetValue(PartSize) is string text && ByteSize.TryParse(text, out long bytes) ? bytes : null;

@@ -33,6 +33,18 @@ public sealed class BatchUploadOptions
     /// </remarks>
     public string? JournalDirectory { get; set; }
 
+    /// <summary>
+    /// Gets or sets the longest the whole batch may take, or null for no limit. When it passes, no further item starts,
+    /// every item in flight stops like a failure (its multipart upload cancelled on the server) with
+    /// <see cref="PartUploadErrorCodes.TimeLimitExceeded"/>, and the batch throws a <see cref="BatchUploadException"/>
+    /// with that code, whatever the <see cref="ErrorPolicy"/>: its <see cref="BatchUploadException.Result"/> lists the
+    /// items that started (stored ones as stored, the stopped ones with their <see cref="PartUploadErrorCodes.TimeLimitExceeded"/>
+    /// error); items not started are not in it. Cancelling the call's own token stays an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <value>The default value is null: no limit. When set, more than zero and at most 49 days (checked before any request).</value>
+    /// <remarks>Measured with the client's <see cref="TimeProvider"/>, from the start of the call. A batch that finished every item is never failed by the limit.</remarks>
+    public TimeSpan? TimeLimit { get; set; }
+
     /// <summary>Gets or sets a callback for each finished item, succeeded or failed; called from the item's task, possibly concurrently.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public Action<BatchItemResult>? ItemFinished { get; set; }

@@ -10,7 +10,8 @@ internal sealed record UploadRequest(
     WholeBlobDigests WholeBlobDigests,
     IProgress<UploadProgress>? Progress,
     JournalRequest? Journal = null,
-    SegmentPool? SharedPool = null);
+    SegmentPool? SharedPool = null,
+    UploadTimeLimit? TimeLimit = null);
 
 /// <summary>An opt-in journal: where to write it, the source's identity, and the state to resume from.</summary>
 /// <param name="Path">Where the journal is written.</param>

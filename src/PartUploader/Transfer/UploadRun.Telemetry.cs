@@ -24,6 +24,15 @@ internal sealed partial class UploadRun
             activity?.SetStatus(ActivityStatusCode.Ok);
             return result;
         }
+        catch (OperationCanceledException stopped) when (_request.TimeLimit is { Exceeded: true } limit)
+        {
+            // The overall time limit passed: a failure (the upload was cancelled on the server like for any failure), not a cancellation.
+            PartUploadException error = limit.CreateException(_request.DataHandle, stopped);
+            activity?.SetTag("partuploader.upload_id", _upload?.UploadId);
+            activity?.SetTag("error.type", PartUploadErrorCodes.TimeLimitExceeded);
+            activity?.SetStatus(ActivityStatusCode.Error, nameof(PartUploadException));
+            throw error;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             outcome = "cancelled";

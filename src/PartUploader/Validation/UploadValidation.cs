@@ -21,11 +21,15 @@ internal static class UploadValidation
     private static readonly System.Buffers.SearchValues<char> s_layerChars =
         System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-._~");
 
+    /// <summary>The longest time limit: timers of the system clock run at most about 49.7 days.</summary>
+    public static readonly TimeSpan MaxTimeLimit = TimeSpan.FromDays(49);
+
     public static void Validate(PartUploadOptions options, int maxDataHandleLength)
     {
         ArgumentNullException.ThrowIfNull(options);
         ValidateLayerId(options.LayerId, nameof(options), nameof(PartUploadOptions.LayerId));
         ValidateDataHandle(options.DataHandle, maxDataHandleLength, nameof(options));
+        ValidateTimeLimit(options.TimeLimit, nameof(options), "PartUploadOptions.TimeLimit");
 
         if (string.IsNullOrWhiteSpace(options.ContentType) || !MediaTypeHeaderValue.TryParse(options.ContentType, out _))
         {
@@ -59,6 +63,16 @@ internal static class UploadValidation
         }
 
         ThrowIfDotsOnly(dataHandle, "DataHandle", paramName);
+    }
+
+    /// <summary>A time limit is null (none), or more than zero and at most <see cref="MaxTimeLimit"/>.</summary>
+    public static void ValidateTimeLimit(TimeSpan? limit, string paramName, string optionName)
+    {
+        if (limit is TimeSpan value && (value <= TimeSpan.Zero || value > MaxTimeLimit))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{optionName} must be more than zero and at most {MaxTimeLimit.TotalDays} days, or null for no limit (was {value})."), paramName);
+        }
     }
 
     public static void ValidateLayerId(string? layerId, string paramName) => ValidateLayerId(layerId, paramName, "LayerId");

@@ -52,7 +52,8 @@ public abstract class EmulatorTestBase : IDisposable
         o.StatusOfUnknownUpload = defaults.StatusOfUnknownUpload;
     }
 
-    protected PartUploadClient CreateClient(Action<PartUploadClientOptions>? configure = null, AccessTokenSource? tokens = null)
+    /// <summary>A client of the emulator; <paramref name="time"/> is the client's clock (timers of the engine), the retry pipeline keeps the system clock.</summary>
+    protected PartUploadClient CreateClient(Action<PartUploadClientOptions>? configure = null, AccessTokenSource? tokens = null, TimeProvider? time = null)
     {
         var options = new PartUploadClientOptions
         {
@@ -66,7 +67,7 @@ public abstract class EmulatorTestBase : IDisposable
         options.Retry.AttemptTimeout = TimeSpan.FromSeconds(30);
         configure?.Invoke(options);
         tokens ??= AccessTokenSource.FromToken(Emulator.IssueAccessToken());
-        return new PartUploadClient(_http, options, tokens, NullLogger.Instance, TimeProvider.System,
+        return new PartUploadClient(_http, options, tokens, NullLogger.Instance, time ?? TimeProvider.System,
             UploadPipeline.Create(options.Retry, TimeProvider.System, NullLogger.Instance), "test", lookup: null)
         {
             Diagnostics = Diagnostics,
