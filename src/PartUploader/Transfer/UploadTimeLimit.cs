@@ -59,7 +59,7 @@ internal sealed class UploadTimeLimit : IDisposable
             (_, true) => "the multipart upload had completed before it stopped: the blob is stored under the data handle",
             (true, _) => "the multipart upload was cancelled on the server; no blob is stored",
             (false, _) => $"the multipart upload could NOT be cancelled on the server ({stopped.Data[PartUploadExceptionData.CancelError] as string ?? "no reason given"}); it stays open until the service expires it",
-            _ => "nothing was left on the server (no multipart upload had been started, and a blob sent in one PUT is stored only when the PUT succeeds)",
+            _ => "no multipart upload had been started; a single PUT in flight may still have stored the blob (the service may have taken it before the answer was lost): check with ExistsAsync before using the data handle again",
         };
         string summary = $"The upload did not finish within its time limit of {Format(Limit)} ({OptionName}); {server}";
         var exception = new PartUploadException(
