@@ -100,4 +100,21 @@ public sealed class PublicationCommandTests(CliEmulatorFixture fixture) : IClass
         cancelAgain.ExitCode.ShouldBe(4, cancelAgain.ToString());
         fixture.Emulator.Publications.Single(p => p.Id == id).State.ShouldBe("cancelled");
     }
+
+    [Fact]
+    public async Task Publish_WithResume_SucceedsAndRemovesItsJournal_AndResumeWithFieldsIsRefused()
+    {
+        string dir = Path.Combine(fixture.WorkDirectory, "resume-cli");
+        Directory.CreateDirectory(dir);
+        await File.WriteAllBytesAsync(Path.Combine(dir, "r1.bin"), new byte[1000]);
+        string journal = Path.Combine(fixture.WorkDirectory, "resume-cli-journal");
+
+        CliResult published = await CliRunner.RunAsync(["publish", dir, .. fixture.Target(Layer), "--resume", journal, "--json"]);
+        CliResult refused = await CliRunner.RunAsync(["publish", dir, .. fixture.Target(fixture.Emulator.IndexLayerId), "--resume", journal, "--field", "source=x"]);
+
+        published.ExitCode.ShouldBe(0, published.ToString());
+        File.Exists(Path.Combine(journal, "publication.json")).ShouldBeFalse("the journal is removed once the publication succeeded");
+        refused.ExitCode.ShouldBe(2, refused.ToString());
+        refused.StdErr.ShouldContain("--resume");
+    }
 }

@@ -23,6 +23,11 @@ internal static class PublishCommand
         var include = new Option<string[]>("--include") { Description = "Only files whose relative path matches this glob (repeatable).", AllowMultipleArgumentsPerToken = false };
         var exclude = new Option<string[]>("--exclude") { Description = "Leave out files whose relative path matches this glob (repeatable)." };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the publication is submitted; do not wait for it to succeed." };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "A directory for the publication's journal: after a crash, the same command continues the same publication (items already uploaded are not sent again; a submitted one is waited for).",
+            HelpName = "dir",
+        };
         var field = new Option<string[]>("--field")
         {
             Description = "For an index layer: an index field value given to every file's record, name=value (repeatable; every field the layer defines).",
@@ -40,6 +45,7 @@ internal static class PublishCommand
         command.Options.Add(include);
         command.Options.Add(exclude);
         command.Options.Add(noWait);
+        command.Options.Add(resume);
         command.Options.Add(field);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,6 +77,11 @@ internal static class PublishCommand
                 }
             }
 
+            if (values.Count > 0 && parse.GetValue(resume) is not null)
+            {
+                return output.Fail(CliFailure.BadInput("--resume is for versioned layers; index records (--field) are inserted without a publication to resume."));
+            }
+
             try
             {
                 using HttpClient http = CommonOptions.CreateHttpClient();
@@ -87,6 +98,7 @@ internal static class PublishCommand
                 {
                     LayerId = parse.GetValue(common.Layer)!,
                     WaitForCompletion = !parse.GetValue(noWait),
+                    JournalDirectory = parse.GetValue(resume),
                     Progress = new InlineProgress<PublicationProgress>(output.Progress),
                 };
                 PublicationResult result = await publisher.PublishAsync(items, options, cancellationToken).ConfigureAwait(false);

@@ -77,6 +77,10 @@ public sealed class IndexOptions
     /// <summary>Gets or sets whether indexing stops when the catalog configuration cannot be read, instead of going on with these options.</summary>
     public bool RequireLayerConfig { get; set; }
 
+    /// <summary>Gets or sets whether every record must hold exactly the layer's index fields; when false, missing fields are allowed and fields the layer does not define are sent as given (for a lenient service).</summary>
+    /// <value>The default value is true. Defined fields are always checked against their types.</value>
+    public bool CheckFields { get; set; } = true;
+
     /// <summary>Gets or sets whether the 256-byte record limit is checked before any upload.</summary>
     /// <value>The default value is true.</value>
     public bool CheckRecordSize { get; set; } = true;

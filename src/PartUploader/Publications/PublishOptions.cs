@@ -25,6 +25,14 @@ public sealed class PublishOptions
     /// <value>The default value is false: go on, with one warning logged.</value>
     public bool RequireLayerConfig { get; set; }
 
+    /// <summary>Gets or sets whether partition ids must be a full match of <c>[A-Za-z0-9_.:-]{1,500}</c>, as the Publish API documents; when false, any id of 1 to 500 characters without control characters is sent (for a service that accepts more).</summary>
+    /// <value>The default value is true.</value>
+    public bool StrictPartitionIds { get; set; } = true;
+
+    /// <summary>Gets or sets whether, on a layer partitioned by HERE tiles, a tile id's level must be one of the layer's <c>tileLevels</c>; when false, any decimal tile id is sent.</summary>
+    /// <value>The default value is true. A tile's level is (bit length − 1) / 2.</value>
+    public bool CheckTileLevels { get; set; } = true;
+
     /// <summary>Gets or sets whether the call waits for the submitted publication to succeed.</summary>
     /// <value>The default value is true. When false, the result has no version and the publication goes on on the server.</value>
     public bool WaitForCompletion { get; set; } = true;

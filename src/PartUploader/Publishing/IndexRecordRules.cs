@@ -14,12 +14,12 @@ internal static class IndexRecordRules
     /// <summary>The record size limit (publish spec 2, P22).</summary>
     public const int MaxRecordBytes = 256;
 
-    public static void Validate(IReadOnlyList<IndexItem> items, LayerSettings layer, bool checkSize, string parameterName)
+    public static void Validate(IReadOnlyList<IndexItem> items, LayerSettings layer, bool checkSize, string parameterName, bool checkFields = true)
     {
         var problems = new List<string>();
         foreach (IndexItem item in items)
         {
-            string? problem = Check(item, layer, checkSize);
+            string? problem = Check(item, layer, checkSize, checkFields);
             if (problem is not null)
             {
                 problems.Add($"'{item.Source}': {problem}");
@@ -32,11 +32,11 @@ internal static class IndexRecordRules
         }
     }
 
-    public static string? Check(IndexItem item, LayerSettings layer, bool checkSize)
+    public static string? Check(IndexItem item, LayerSettings layer, bool checkSize, bool checkFields = true)
     {
         var defined = layer.IndexDefinitions.ToDictionary(d => d.Name, d => d.Type, StringComparer.Ordinal);
         string[] missing = [.. defined.Keys.Where(name => !item.Fields.ContainsKey(name))];
-        if (missing.Length > 0)
+        if (checkFields && missing.Length > 0)
         {
             return $"the layer's field(s) {string.Join(", ", missing)} have no value";
         }
@@ -45,7 +45,12 @@ internal static class IndexRecordRules
         {
             if (!defined.TryGetValue(name, out string? type))
             {
-                return $"the layer defines no field '{name}' (it has: {string.Join(", ", defined.Keys)})";
+                if (!checkFields && value is bool or int or long or string)
+                {
+                    continue; // sent as given
+                }
+
+                return checkFields ? $"the layer defines no field '{name}' (it has: {string.Join(", ", defined.Keys)})" : $"field '{name}' is not a bool, an integer or a string";
             }
 
             if (Convert(value, type) is null)

@@ -18,7 +18,7 @@ internal sealed class IndexWriter(PublishingServices services, LayerConfigReader
         var fallback = new LayerFallback(options.ContentType, options.Checksum, options.RequireLayerConfig, fallbackFields.Count > 0 ? fallbackFields : null);
         LayerSettings layer = await config.ReadAsync(options.LayerId, "index", fallback, cancellationToken).ConfigureAwait(false);
         string contentType = LayerChecks.ContentType(layer, options.ContentType, options.Checksum);
-        IndexRecordRules.Validate(items, layer, options.CheckRecordSize, nameof(items));
+        IndexRecordRules.Validate(items, layer, options.CheckRecordSize, nameof(items), options.CheckFields);
         ServiceEndpoint endpoint = await services.IndexAsync(cancellationToken).ConfigureAwait(false);
 
         var sources = new Dictionary<string, IndexItem>(items.Count, StringComparer.Ordinal);

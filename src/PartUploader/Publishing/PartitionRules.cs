@@ -11,13 +11,13 @@ internal static class PartitionRules
     /// <summary>The longest partition id (publish spec 1.2).</summary>
     public const int MaxPartitionIdLength = 500;
 
-    public static void Validate(IReadOnlyList<PublishItem> items, LayerSettings layer, string parameterName)
+    public static void Validate(IReadOnlyList<PublishItem> items, LayerSettings layer, string parameterName, bool strictCharacters = true, bool checkTileLevels = true)
     {
         var problems = new List<string>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (PublishItem item in items)
         {
-            string? problem = Check(item.PartitionId, layer);
+            string? problem = Check(item.PartitionId, layer, strictCharacters, checkTileLevels);
             if (problem is not null)
             {
                 problems.Add($"'{item.Source}' -> '{Shorten(item.PartitionId)}': {problem}");
@@ -35,7 +35,11 @@ internal static class PartitionRules
     }
 
     /// <summary>Why the id cannot be published to the layer, or null when it can.</summary>
-    public static string? Check(string partitionId, LayerSettings layer)
+    /// <param name="partitionId">The id.</param>
+    /// <param name="layer">The layer.</param>
+    /// <param name="strictCharacters">True for the spec's character rule (P23 default); false for any printable id.</param>
+    /// <param name="checkTileLevels">True to check a tile id's level against the layer's levels (P31 default).</param>
+    public static string? Check(string partitionId, LayerSettings layer, bool strictCharacters = true, bool checkTileLevels = true)
     {
         if (partitionId.Length is 0 or > MaxPartitionIdLength)
         {
@@ -44,9 +48,9 @@ internal static class PartitionRules
 
         foreach (char c in partitionId)
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':' or '-'))
+            if (strictCharacters ? !(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':' or '-') : char.IsControl(c))
             {
-                return "a partition id has only the characters A-Z a-z 0-9 _ . : -";
+                return strictCharacters ? "a partition id has only the characters A-Z a-z 0-9 _ . : -" : "a partition id has no control characters";
             }
         }
 
@@ -58,7 +62,7 @@ internal static class PartitionRules
             }
 
             long level = (64 - BitOperations.LeadingZeroCount(tile) - 1) / 2;
-            if (layer.TileLevels.Count > 0 && !layer.TileLevels.Contains(level))
+            if (checkTileLevels && layer.TileLevels.Count > 0 && !layer.TileLevels.Contains(level))
             {
                 return $"the tile is at level {level}; the layer holds levels {string.Join(", ", layer.TileLevels)}";
             }

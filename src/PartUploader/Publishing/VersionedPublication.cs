@@ -187,7 +187,7 @@ internal sealed class VersionedPublication(PublishingServices services, LayerCon
         var fallback = new LayerFallback(options.ContentType, options.Checksum, options.RequireLayerConfig);
         LayerSettings layer = await config.ReadAsync(options.LayerId, "versioned", fallback, cancellationToken).ConfigureAwait(false);
         string contentType = LayerChecks.ContentType(layer, options.ContentType, options.Checksum);
-        PartitionRules.Validate(items, layer, nameof(items));
+        PartitionRules.Validate(items, layer, nameof(items), options.StrictPartitionIds, options.CheckTileLevels);
         return (layer, contentType);
     }
 
