@@ -61,6 +61,10 @@ public sealed class BatchUploadItem
     public static IReadOnlyList<BatchUploadItem> FromDirectory(string directory, DirectoryUploadOptions? options = null) =>
         DirectoryItems.List(directory, options ?? new DirectoryUploadOptions());
 
+    /// <summary>The same item, stored with the given content encoding.</summary>
+    internal BatchUploadItem WithContentEncoding(string contentEncoding) =>
+        new(Source, DataHandle, FilePath, OpenAsync) { LayerId = LayerId, ContentType = ContentType, ContentEncoding = contentEncoding };
+
     /// <inheritdoc/>
     public override string ToString() => $"BatchUploadItem(Source={Source}, DataHandle={DataHandle})";
 }

@@ -126,17 +126,20 @@ public sealed class PublishedPartition
     /// <summary>Gets where the bytes came from.</summary>
     public required string Source { get; init; }
 
-    /// <summary>Gets the data size in bytes.</summary>
+    /// <summary>Gets the data size in bytes (uncompressed, on a gzip layer).</summary>
     public required long DataSize { get; init; }
 
-    /// <summary>Gets the CRC-32C of the bytes, 8 lowercase hex digits.</summary>
-    public required string Crc { get; init; }
+    /// <summary>Gets the CRC-32C of the stored bytes, 8 lowercase hex digits; null on a gzip layer, where none is sent.</summary>
+    public required string? Crc { get; init; }
 
-    /// <summary>Gets the checksum sent (lowercase hex of the layer's digest), or null for none.</summary>
+    /// <summary>Gets the checksum sent (lowercase hex of the layer's digest, over the uncompressed bytes), or null for none.</summary>
     public string? Checksum { get; init; }
 
+    /// <summary>Gets the stored (gzip) size on a layer that stores gzip data, or null; <see cref="DataSize"/> is then the uncompressed size.</summary>
+    public long? CompressedDataSize { get; init; }
+
     /// <inheritdoc/>
-    public override string ToString() => $"PublishedPartition({PartitionId} -> {DataHandle}, {DataSize} B, crc {Crc})";
+    public override string ToString() => $"PublishedPartition({PartitionId} -> {DataHandle}, {DataSize} B, crc {Crc ?? "-"})";
 }
 
 /// <summary>The outcome of a publication.</summary>

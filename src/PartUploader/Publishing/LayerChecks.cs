@@ -4,7 +4,11 @@ namespace PartUploader.Internal.Publishing;
 internal static class LayerChecks
 {
     /// <summary>Checks the layer against the caller's options and returns the blobs' content type.</summary>
-    public static string ContentType(LayerSettings layer, string? contentType, PartitionChecksum? checksum)
+    /// <param name="layer">The layer.</param>
+    /// <param name="contentType">The caller's content type, or null.</param>
+    /// <param name="checksum">The caller's checksum algorithm, or null.</param>
+    /// <param name="allowGzip">True when the caller compresses while uploading to a gzip layer (versioned publications).</param>
+    public static string ContentType(LayerSettings layer, string? contentType, PartitionChecksum? checksum, bool allowGzip = false)
     {
         if (layer.SecureHandles)
         {
@@ -17,7 +21,7 @@ internal static class LayerChecks
             throw PublishingErrors.Refused(PartUploadErrorCodes.LayerMismatch, $"The layer '{layer.Id}' extends another catalog's layer (a composite layer), whose publications need version dependencies this client does not send; nothing was sent");
         }
 
-        if (layer.ContentEncoding is not null)
+        if (layer.ContentEncoding is not null && !(allowGzip && string.Equals(layer.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase)))
         {
             throw PublishingErrors.Refused(PartUploadErrorCodes.LayerMismatch, $"The layer '{layer.Id}' stores '{layer.ContentEncoding}'-encoded data; publishing to encoded layers is not supported yet. Nothing was sent");
         }

@@ -23,7 +23,13 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
         CancellationToken cancellationToken)
     {
         var sources = new Dictionary<string, PublishItem>(items.Count, StringComparer.Ordinal);
+        bool gzip = string.Equals(layer.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
+        var compressing = new ConcurrentDictionary<string, CompressingReadStream>(StringComparer.Ordinal);
         List<BatchUploadItem> batchItems = MetadataUploads.Items(items, handles, i => i.FilePath, i => i.Source, i => i.OpenAsync, sources);
+        if (gzip)
+        {
+            batchItems = [.. batchItems.Select(b => Compressed(b, sources[b.DataHandle], layer.Checksum, compressing))];
+        }
 
         var published = new ConcurrentDictionary<string, PublishedPartition>(StringComparer.Ordinal);
         int uploaded = 0;
@@ -54,13 +60,15 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
             LayerId = layer.Id,
             ContentType = contentType,
             ErrorPolicy = BatchErrorPolicy.StopOnFirstError,
-            WholeBlobDigests = DigestsFor(layer.Checksum),
+            WholeBlobDigests = gzip ? WholeBlobDigests.None : DigestsFor(layer.Checksum),
             JournalDirectory = batchJournal,
             ItemFinished = finished =>
             {
                 if (finished.Succeeded && finished.Result is { } result)
                 {
-                    PublishedPartition partition = ToPartition(sources[result.DataHandle], result, layer.Checksum);
+                    PublishedPartition partition = gzip
+                        ? ToCompressedPartition(sources[result.DataHandle], result, compressing[result.DataHandle])
+                        : ToPartition(sources[result.DataHandle], result, layer.Checksum);
                     published[result.DataHandle] = partition;
                     Interlocked.Increment(ref uploaded);
                     feeder.Add(ToWire(partition));
@@ -106,11 +114,39 @@ internal sealed class PublicationUploads(PublishingServices services, PartUpload
         _ => WholeBlobDigests.None,
     };
 
+    /// <summary>The item compressed while it uploads (a gzip layer): one read of the source, uploaded with <c>Content-Encoding: gzip</c>.</summary>
+    private static BatchUploadItem Compressed(BatchUploadItem item, PublishItem source, PartitionChecksum checksum, ConcurrentDictionary<string, CompressingReadStream> compressing) =>
+        BatchUploadItem.FromStream(item.Source, item.DataHandle, async token =>
+        {
+            Stream raw = source.FilePath is not null
+                ? new FileStream(source.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan)
+                : await source.OpenAsync!(token).ConfigureAwait(false);
+            var stream = new CompressingReadStream(raw, checksum);
+            compressing[item.DataHandle] = stream;
+            return stream;
+        }).WithContentEncoding("gzip");
+
+    /// <summary>
+    /// A gzip layer's partition: <c>dataSize</c> and <c>checksum</c> over the uncompressed bytes, <c>compressedDataSize</c> the
+    /// stored size, and no <c>crc</c> (P5: which bytes it covers is not documented, so none is sent).
+    /// </summary>
+    private static PublishedPartition ToCompressedPartition(PublishItem item, PartUploadResult result, CompressingReadStream stream) => new()
+    {
+        PartitionId = item.PartitionId,
+        DataHandle = result.DataHandle,
+        Source = item.Source,
+        DataSize = stream.UncompressedLength,
+        CompressedDataSize = result.Size,
+        Crc = null,
+        Checksum = stream.UncompressedDigest,
+    };
+
     public static PublishPartitionWire ToWire(PublishedPartition partition) => new()
     {
         Partition = partition.PartitionId,
         DataHandle = partition.DataHandle,
         DataSize = partition.DataSize,
+        CompressedDataSize = partition.CompressedDataSize,
         Checksum = partition.Checksum,
         Crc = partition.Crc,
     };

@@ -186,7 +186,12 @@ internal sealed class VersionedPublication(PublishingServices services, LayerCon
     {
         var fallback = new LayerFallback(options.ContentType, options.Checksum, options.RequireLayerConfig);
         LayerSettings layer = await config.ReadAsync(options.LayerId, "versioned", fallback, cancellationToken).ConfigureAwait(false);
-        string contentType = LayerChecks.ContentType(layer, options.ContentType, options.Checksum);
+        string contentType = LayerChecks.ContentType(layer, options.ContentType, options.Checksum, allowGzip: true);
+        if (layer.ContentEncoding is not null && options.JournalDirectory is not null)
+        {
+            throw new ArgumentException($"The layer '{layer.Id}' stores gzip data, which is compressed while it uploads and cannot be resumed from a journal: leave JournalDirectory unset.", nameof(options));
+        }
+
         PartitionRules.Validate(items, layer, nameof(items), options.StrictPartitionIds, options.CheckTileLevels);
         return (layer, contentType);
     }
