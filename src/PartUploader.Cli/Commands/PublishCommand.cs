@@ -77,9 +77,9 @@ internal static class PublishCommand
                 }
             }
 
-            if (values.Count > 0 && parse.GetValue(resume) is not null)
+            if (values.Count > 0 && (parse.GetValue(resume) is not null || parse.GetValue(noWait) || parse.GetValue(partition) is not null))
             {
-                return output.Fail(CliFailure.BadInput("--resume is for versioned layers; index records (--field) are inserted without a publication to resume."));
+                return output.Fail(CliFailure.BadInput("--resume, --no-wait and --partition are for versioned layers; index records (--field) are inserted without a publication or partition ids."));
             }
 
             try
