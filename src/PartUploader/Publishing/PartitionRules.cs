@@ -56,9 +56,9 @@ internal static class PartitionRules
 
         if (layer.Heretile)
         {
-            if (!ulong.TryParse(partitionId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong tile) || tile == 0)
+            if (partitionId[0] == '0' || !ulong.TryParse(partitionId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong tile) || tile == 0)
             {
-                return "the layer is partitioned by HERE tiles: a partition id is a decimal tile id";
+                return "the layer is partitioned by HERE tiles: a partition id is a decimal tile id without leading zeros";
             }
 
             long level = (64 - BitOperations.LeadingZeroCount(tile) - 1) / 2;

@@ -42,6 +42,7 @@ public sealed class PartitionRulesTests
 
     [Theory]
     [InlineData("0")]
+    [InlineData("023618359")] // the same tile with a leading zero: another partition key
     [InlineData("-5")]
     [InlineData("tile12")]
     [InlineData("99999999999999999999999")]
