@@ -26,7 +26,7 @@ public partial class PartUploadClient
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(options);
         UploadValidation.ValidateLayerId(options.LayerId, nameof(options));
-        using var scheduler = new TransferScheduler(_options.MaxConcurrency, _options.MaxBufferedBytes);
+        using var scheduler = new TransferScheduler(_options.MaxConcurrency, _options.MaxBufferedBytes, _protocol.TimeProvider, _options.Retry.MaxRetryAfter);
         BlobEndpoint endpoint = await GetEndpointAsync(cancellationToken).ConfigureAwait(false) with { Window = scheduler.Window };
         if (Diagnostics is not null)
         {

@@ -231,7 +231,9 @@ public partial class PartUploadClient
     private async Task<PartUploadResult> RunAsync(PartSource source, PartUploadOptions options, JournalRequest? journal, CancellationToken cancellationToken)
     {
         var request = new UploadRequest(options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, options.ForceMultipart, options.WholeBlobDigests, options.Progress, journal);
-        BlobEndpoint endpoint = await GetEndpointAsync(cancellationToken).ConfigureAwait(false);
+        // A single upload has its own adaptive window of MaxConcurrency requests in flight, like a batch's.
+        using var window = new RequestWindow(_options.MaxConcurrency, _protocol.TimeProvider, _options.Retry.MaxRetryAfter);
+        BlobEndpoint endpoint = await GetEndpointAsync(cancellationToken).ConfigureAwait(false) with { Window = window };
         var run = new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, source, Diagnostics);
         return await run.RunAsync(cancellationToken).ConfigureAwait(false);
     }
