@@ -39,6 +39,18 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
         // A batch shares one window of requests in flight across all its blobs: held until the answer's headers arrive.
         using RequestWindow.Lease? lease = endpoint.Window is null ? null : await endpoint.Window.EnterAsync(cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (lease is not null)
+        {
+            // The window adapts (AIMD): a throttled answer halves it and pauses new sends for the asked time.
+            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+            {
+                endpoint.Window!.OnThrottled(lease, RetryAfterOf(response, endpoint.Window.Clock));
+            }
+            else
+            {
+                endpoint.Window!.OnSuccess();
+            }
+        }
 
         if (response.StatusCode == HttpStatusCode.Unauthorized && endpoint.ResendOnUnauthorized)
         {
@@ -60,6 +72,14 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
 
         return await FollowRedirectsAsync(request, response, endpoint, token, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The answer's <c>Retry-After</c> as a delay (seconds or a date), or null.</summary>
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
+    {
+        { Delta: TimeSpan delta } => delta,
+        { Date: DateTimeOffset date } => date - time.GetUtcNow(),
+        _ => null,
+    };
 
     /// <summary>Resolves a link href (absolute, or host-relative against the base URL's origin) or a base-relative route.</summary>
     internal static Uri ResolveTarget(HttpRequestMessage request, BlobEndpoint endpoint)
