@@ -2,7 +2,8 @@ namespace PartUploader.Internal.Protocol;
 
 /// <summary>
 /// The adaptive window of blob-service requests in flight, across every blob that shares it (AIMD).
-/// <see cref="BlobEndpointHandler"/> enters it for each request sent and leaves it when the answer's headers arrive.
+/// <see cref="BlobEndpointHandler"/> enters it for each request sent and leaves it when the answer has ended (a small
+/// body read to its end; a GET download's when its headers arrive).
 /// </summary>
 /// <remarks>
 /// The limit starts at <see cref="Capacity"/>. A throttled answer (429/503) halves it (at least 1) once per round: answers

@@ -13,8 +13,8 @@ public sealed class AdaptiveWindowTests(EmulatorFixture fixture, ITestOutputHelp
 {
     private const int Parts = 33;
 
-    // C = 1 does not pass yet: a part can still run out of its attempts (see the commit message).
     [Theory]
+    [InlineData(1)]
     [InlineData(2)]
     public async Task UploadAsync_ServiceAcceptsFewRequests_CompletesWithFewThrottledAnswers(int capacity)
     {
