@@ -9,10 +9,17 @@ namespace PartUploader.Internal.Protocol;
 /// The limit starts at <see cref="Capacity"/>. A throttled answer (429/503) halves it (at least 1) once per round: answers
 /// to requests admitted before the last decrease do not halve it again. It also sets a shared cooldown (the answer's
 /// <c>Retry-After</c>, else <see cref="DefaultCooldown"/>) during which no request is admitted. After <c>limit</c>
-/// consecutive successes the limit grows by one, up to <see cref="Capacity"/>. Waiters are admitted in arrival order.
+/// consecutive successes the limit grows by one, up to <see cref="Capacity"/>. Growing back to the limit at which the
+/// last decrease happened is a probe of the service's capacity: each time the same limit is throttled again, the next
+/// probe needs twice as many successes (up to <see cref="MaxProbeFactor"/> times <c>limit</c>), so a service that takes
+/// only C requests (C = 1 too) is not probed every other request; growing past that limit resets this. Waiters are
+/// admitted in arrival order.
 /// </remarks>
 internal sealed class RequestWindow : IDisposable
 {
+    /// <summary>The most a probe of the limit last throttled is slowed down: this many times <c>limit</c> successes.</summary>
+    public const int MaxProbeFactor = 16;
+
     /// <summary>The cooldown after a throttled answer without <c>Retry-After</c>.</summary>
     public static readonly TimeSpan DefaultCooldown = TimeSpan.FromSeconds(1);
 
@@ -25,6 +32,8 @@ internal sealed class RequestWindow : IDisposable
     private int _peak;
     private int _successes;
     private long _round;
+    private int _throttledAt;
+    private int _probeFactor = 1;
     private long _cooldownUntil;
     private readonly TimeSpan _maxCooldown;
     private bool _disposed;
@@ -122,6 +131,9 @@ internal sealed class RequestWindow : IDisposable
             _successes = 0;
             if (lease.Round == _round)
             {
+                // Throttled again at the same limit as last time: probing that limit waits twice as long next time.
+                _probeFactor = _limit == _throttledAt ? Math.Min(_probeFactor * 2, MaxProbeFactor) : 1;
+                _throttledAt = _limit;
                 _limit = Math.Max(1, _limit / 2);
                 _round++;
             }
@@ -147,10 +159,16 @@ internal sealed class RequestWindow : IDisposable
     {
         lock (_gate)
         {
-            if (_limit < Capacity && ++_successes >= _limit)
+            // Growing back to the limit last throttled (a probe) takes _probeFactor times as many successes.
+            int needed = _limit + 1 >= _throttledAt ? _limit * _probeFactor : _limit;
+            if (_limit < Capacity && ++_successes >= needed)
             {
                 _limit++;
                 _successes = 0;
+                if (_limit > _throttledAt)
+                {
+                    _probeFactor = 1;
+                }
             }
         }
 

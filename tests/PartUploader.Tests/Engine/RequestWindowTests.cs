@@ -107,4 +107,41 @@ public sealed class RequestWindowTests
         held.Dispose();
         window.InFlight.ShouldBe(0);
     }
+
+    [Fact]
+    public async Task OnThrottled_AgainAtTheSameLimit_SlowsTheNextProbe_UntilAProbeSucceeds()
+    {
+        using var window = new RequestWindow(4, _time);
+        using (RequestWindow.Lease first = await window.EnterAsync(CancellationToken.None))
+        {
+            window.OnThrottled(first, TimeSpan.Zero);
+        }
+
+        window.Limit.ShouldBe(2);
+        window.OnSuccess();
+        window.OnSuccess();
+        window.OnSuccess();
+        window.OnSuccess();
+        window.OnSuccess();
+        window.Limit.ShouldBe(4, "the first probe of 4 takes 'limit' successes, as usual");
+        _time.Advance(RequestWindow.DefaultCooldown);
+
+        using (RequestWindow.Lease second = await window.EnterAsync(CancellationToken.None))
+        {
+            window.OnThrottled(second, TimeSpan.Zero);
+        }
+
+        window.Limit.ShouldBe(2, "throttled again at 4");
+        window.OnSuccess();
+        window.OnSuccess();
+        window.Limit.ShouldBe(3, "below the limit last throttled: 'limit' successes");
+        for (int i = 0; i < 5; i++)
+        {
+            window.OnSuccess();
+        }
+
+        window.Limit.ShouldBe(3, "the probe of 4 now takes 2 x 3 successes");
+        window.OnSuccess();
+        window.Limit.ShouldBe(4);
+    }
 }
