@@ -1,238 +1,46 @@
 namespace PartUploader.Internal.Protocol;
 
 /// <summary>
-/// The adaptive window of blob-service requests in flight, across every blob that shares it (AIMD).
-/// <see cref="BlobEndpointHandler"/> enters it for each request sent and leaves it when the answer has ended (a small
-/// body read to its end; a GET download's when its headers arrive).
+/// The window of blob-service requests in flight: at most <see cref="Capacity"/> at once, across every blob that shares
+/// it. <see cref="BlobEndpointHandler"/> enters it for each request sent and leaves it when the answer's headers arrive.
 /// </summary>
-/// <remarks>
-/// The limit starts at <see cref="Capacity"/>. A throttled answer (429/503) halves it (at least 1) once per round: answers
-/// to requests admitted before the last decrease do not halve it again. It also sets a shared cooldown (the answer's
-/// <c>Retry-After</c>, else <see cref="DefaultCooldown"/>) during which no request is admitted. After <c>limit</c>
-/// consecutive successes the limit grows by one, up to <see cref="Capacity"/>. Growing back to the limit at which the
-/// last decrease happened is a probe of the service's capacity: each time the same limit is throttled again, the next
-/// probe needs twice as many successes (up to <see cref="MaxProbeFactor"/> times <c>limit</c>), so a service that takes
-/// only C requests (C = 1 too) is not probed every other request; growing past that limit resets this. Waiters are
-/// admitted in arrival order.
-/// </remarks>
-internal sealed class RequestWindow : IDisposable
+internal sealed class RequestWindow(int capacity) : IDisposable
 {
-    /// <summary>The most a probe of the limit last throttled is slowed down: this many times <c>limit</c> successes.</summary>
-    public const int MaxProbeFactor = 16;
-
-    /// <summary>The cooldown after a throttled answer without <c>Retry-After</c>.</summary>
-    public static readonly TimeSpan DefaultCooldown = TimeSpan.FromSeconds(1);
-
-    private readonly object _gate = new();
-    private readonly TimeProvider _time;
-    private readonly LinkedList<TaskCompletionSource<Lease>> _waiters = new();
-    private readonly ITimer _cooldownTimer;
-    private int _limit;
+    private readonly SemaphoreSlim _slots = new(capacity, capacity);
     private int _inFlight;
     private int _peak;
-    private int _successes;
-    private long _round;
-    private int _throttledAt;
-    private int _probeFactor = 1;
-    private long _cooldownUntil;
-    private readonly TimeSpan _maxCooldown;
-    private bool _disposed;
 
-    /// <summary>Initializes a new instance.</summary>
-    /// <param name="capacity">The most requests in flight, and the starting limit.</param>
-    /// <param name="time">The clock of the cooldown; null for the system clock.</param>
-    /// <param name="maxCooldown">The longest cooldown (the client's <c>Retry.MaxRetryAfter</c>); null for no cap.</param>
-    public RequestWindow(int capacity, TimeProvider? time = null, TimeSpan? maxCooldown = null)
-    {
-        _maxCooldown = maxCooldown ?? TimeSpan.MaxValue;
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        Capacity = capacity;
-        _limit = capacity;
-        _time = time ?? TimeProvider.System;
-        _cooldownUntil = long.MinValue;
-        _cooldownTimer = _time.CreateTimer(static state => ((RequestWindow)state!).Pump(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-    }
-
-    /// <summary>Gets the clock of the cooldown.</summary>
-    public TimeProvider Clock => _time;
-
-    /// <summary>Gets the most requests this window ever lets through at once.</summary>
-    public int Capacity { get; }
-
-    /// <summary>Gets the current limit of requests in flight.</summary>
-    public int Limit
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _limit;
-            }
-        }
-    }
-
-    /// <summary>Gets the requests in flight now.</summary>
-    public int InFlight
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _inFlight;
-            }
-        }
-    }
+    /// <summary>Gets the most requests this window lets through at once.</summary>
+    public int Capacity { get; } = capacity;
 
     /// <summary>Gets the most requests that were in flight at the same time.</summary>
     public int Peak => Volatile.Read(ref _peak);
 
-    /// <summary>Gets how many throttled answers the window has seen.</summary>
-    public int Throttled { get; private set; }
-
-    /// <summary>Waits for a free place (below the limit, after any cooldown); dispose the result when the answer has arrived.</summary>
+    /// <summary>Waits for a free place; dispose the result when the answer has arrived.</summary>
     public async ValueTask<Lease> EnterAsync(CancellationToken cancellationToken)
     {
-        TaskCompletionSource<Lease> waiter;
-        LinkedListNode<TaskCompletionSource<Lease>> node;
-        lock (_gate)
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        int now = Interlocked.Increment(ref _inFlight);
+        int peak;
+        while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_waiters.Count == 0 && CanAdmit())
-            {
-                return Admit();
-            }
-
-            waiter = new TaskCompletionSource<Lease>(TaskCreationOptions.RunContinuationsAsynchronously);
-            node = _waiters.AddLast(waiter);
         }
 
-        using (cancellationToken.Register(() =>
-        {
-            lock (_gate)
-            {
-                if (node.List is not null)
-                {
-                    _waiters.Remove(node);
-                    waiter.TrySetCanceled(cancellationToken);
-                }
-            }
-        }))
-        {
-            return await waiter.Task.ConfigureAwait(false);
-        }
+        return new Lease(this);
     }
 
-    /// <summary>The answer to a request admitted under <paramref name="lease"/> was 429 or 503: halve the limit once per round and cool down.</summary>
-    public void OnThrottled(Lease lease, TimeSpan? retryAfter)
-    {
-        lock (_gate)
-        {
-            Throttled++;
-            _successes = 0;
-            if (lease.Round == _round)
-            {
-                // Throttled again at the same limit as last time: probing that limit waits twice as long next time.
-                _probeFactor = _limit == _throttledAt ? Math.Min(_probeFactor * 2, MaxProbeFactor) : 1;
-                _throttledAt = _limit;
-                _limit = Math.Max(1, _limit / 2);
-                _round++;
-            }
-
-            TimeSpan wait = retryAfter is TimeSpan asked && asked > TimeSpan.Zero ? asked : DefaultCooldown;
-            wait = wait > _maxCooldown ? _maxCooldown : wait;
-            if (wait <= TimeSpan.Zero)
-            {
-                return;
-            }
-
-            long until = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
-            if (until > _cooldownUntil)
-            {
-                _cooldownUntil = until;
-                _cooldownTimer.Change(wait, Timeout.InfiniteTimeSpan);
-            }
-        }
-    }
-
-    /// <summary>The answer was not throttled: after <c>limit</c> consecutive ones the limit grows by one.</summary>
-    public void OnSuccess()
-    {
-        lock (_gate)
-        {
-            // Growing back to the limit last throttled (a probe) takes _probeFactor times as many successes.
-            int needed = _limit + 1 >= _throttledAt ? _limit * _probeFactor : _limit;
-            if (_limit < Capacity && ++_successes >= needed)
-            {
-                _limit++;
-                _successes = 0;
-                if (_limit > _throttledAt)
-                {
-                    _probeFactor = 1;
-                }
-            }
-        }
-
-        Pump();
-    }
-
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _disposed = true;
-            _cooldownTimer.Dispose();
-        }
-    }
-
-    private bool CanAdmit() => _inFlight < _limit && _time.GetTimestamp() >= _cooldownUntil;
-
-    private Lease Admit()
-    {
-        int now = ++_inFlight;
-        if (now > _peak)
-        {
-            Volatile.Write(ref _peak, now);
-        }
-
-        return new Lease(this, _round);
-    }
-
-    private void Pump()
-    {
-        lock (_gate)
-        {
-            while (_waiters.First is { } first && CanAdmit())
-            {
-                _waiters.RemoveFirst();
-                first.Value.TrySetResult(Admit());
-            }
-
-            long now = _time.GetTimestamp();
-            if (_waiters.Count > 0 && now < _cooldownUntil && !_disposed)
-            {
-                // Woken a little early: wait out the rest of the cooldown.
-                _cooldownTimer.Change(TimeSpan.FromSeconds((double)(_cooldownUntil - now) / _time.TimestampFrequency), Timeout.InfiniteTimeSpan);
-            }
-        }
-    }
+    public void Dispose() => _slots.Dispose();
 
     private void Leave()
     {
-        lock (_gate)
-        {
-            _inFlight--;
-        }
-
-        Pump();
+        Interlocked.Decrement(ref _inFlight);
+        _slots.Release();
     }
 
     /// <summary>One place in the window, given back once.</summary>
-    internal sealed class Lease(RequestWindow owner, long round) : IDisposable
+    internal sealed class Lease(RequestWindow owner) : IDisposable
     {
         private int _left;
-
-        /// <summary>Gets the window's round (count of decreases) when this request was admitted.</summary>
-        public long Round { get; } = round;
 
         public void Dispose()
         {

@@ -12,9 +12,9 @@ namespace PartUploader.Internal.Transfer;
 /// </remarks>
 internal sealed class TransferScheduler : IDisposable
 {
-    public TransferScheduler(int maxRequestsInFlight, long maxBufferedBytes, TimeProvider? time = null, TimeSpan? maxCooldown = null)
+    public TransferScheduler(int maxRequestsInFlight, long maxBufferedBytes)
     {
-        Window = new RequestWindow(maxRequestsInFlight, time, maxCooldown);
+        Window = new RequestWindow(maxRequestsInFlight);
         Pool = new SegmentPool(maxBufferedBytes);
     }
 
