@@ -21,7 +21,9 @@ public sealed class PublishFaultTests
         Reply faulted = replies.Single(r => r.Status == HttpStatusCode.ServiceUnavailable);
         faulted.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(2));
         rule.Fired.ShouldBe(1);
-        sut.Emulator.Journal.Entries.Single(e => e.FaultApplied is not null).Operation.ShouldBe(operation);
+        // The emulator journals a request after answering it: wait for the entry rather than read it at once.
+        (await sut.Emulator.Journal.WaitForAsync(e => e.FaultApplied is not null)).Operation.ShouldBe(operation);
+        sut.Emulator.Journal.Entries.Count(e => e.FaultApplied is not null).ShouldBe(1);
         sut.Emulator.Publications.Count(p => p.State == "succeeded").ShouldBe(1);
         sut.Emulator.GetPartitions(sut.Layer).Single().DataHandle.ShouldBe(handle);
     }
@@ -40,7 +42,9 @@ public sealed class PublishFaultTests
         List<Reply> replies = await RunFlowAsync(sut, handle);
 
         replies.Count(r => r.Status == 0).ShouldBe(1);
-        sut.Emulator.Journal.Entries.Single(e => e.FaultApplied is not null).StatusCode.ShouldBe(0);
+        // A reset request is journaled after the connection closed, which the client may see first: wait for the entry.
+        (await sut.Emulator.Journal.WaitForAsync(e => e.FaultApplied is not null)).StatusCode.ShouldBe(0);
+        sut.Emulator.Journal.Entries.Count(e => e.FaultApplied is not null).ShouldBe(1);
         sut.Emulator.Publications.Count(p => p.State == "succeeded").ShouldBe(1);
     }
 
