@@ -76,7 +76,7 @@ public sealed class PublishFaultTests
         Reply reply = await sut.SendAsync(HttpMethod.Get, sut.Root + path.Replace("{hrn}", sut.Hrn, StringComparison.Ordinal));
 
         reply.Status.ShouldBe(HttpStatusCode.TooManyRequests);
-        sut.Emulator.Journal.Entries.Last(e => e.FaultApplied is not null).Operation.ShouldBe(operation);
+        (await sut.Emulator.Journal.WaitForAsync(e => e.FaultApplied is not null)).Operation.ShouldBe(operation);
     }
 
     [Fact]
