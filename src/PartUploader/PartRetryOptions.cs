@@ -4,7 +4,8 @@ namespace PartUploader;
 
 /// <summary>Retry tuning for part attempts and the other calls of an upload.</summary>
 /// <remarks>
-/// Only transient failures are retried: 408, 429, 5xx, network errors and attempt timeouts. Every
+/// Only transient failures are retried: 408, 429, 5xx, network errors and attempt timeouts; throttled answers
+/// (429, or 503 with <c>Retry-After</c>) under their own bound, <see cref="MaxThrottledAttempts"/>. Every
 /// retry of a part takes a fresh part number. <c>Retry-After</c> is honoured up to
 /// <see cref="MaxRetryAfter"/>.
 /// </remarks>
@@ -14,6 +15,15 @@ public sealed class PartRetryOptions
     /// <value>The default value is 5.</value>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Gets or sets the most retries of one part (or one call) after throttled answers (429, or 503 with <c>Retry-After</c>):
+    /// the service asked the client to wait, which is not a fault, so these spend neither <see cref="MaxAttempts"/> nor
+    /// <see cref="RetryBudget"/>, only this bound. With 0 a throttled answer is not retried.
+    /// </summary>
+    /// <value>The default value is 20.</value>
+    [Range(0, 1000)]
+    public int MaxThrottledAttempts { get; set; } = 20;
 
     /// <summary>Gets or sets the delay before the first retry; later ones grow exponentially, with jitter.</summary>
     /// <value>The default value is 500 milliseconds.</value>

@@ -29,7 +29,7 @@ public partial class PartUploadClient
         UploadValidation.ValidateLayerId(options.LayerId, nameof(options));
         UploadValidation.ValidateTimeLimit(options.TimeLimit, nameof(options), "BatchUploadOptions.TimeLimit");
         using UploadTimeLimit? limit = UploadTimeLimit.StartOrNull(options.TimeLimit, "BatchUploadOptions.TimeLimit", _timeProvider, cancellationToken);
-        using var scheduler = new TransferScheduler(_options.MaxConcurrency, _options.MaxBufferedBytes);
+        using var scheduler = new TransferScheduler(_options.MaxConcurrency, _options.MaxBufferedBytes, _protocol.TimeProvider, _options.Retry.MaxRetryAfter);
         BlobEndpoint endpoint;
         try
         {

@@ -238,9 +238,11 @@ public partial class PartUploadClient
         CancellationToken token = limit?.Token ?? cancellationToken;
         var request = new UploadRequest(
             options.LayerId, options.DataHandle, options.ContentType, options.ContentEncoding, options.ForceMultipart, options.WholeBlobDigests, options.Progress, journal, TimeLimit: limit);
+        // A single upload has its own adaptive window of MaxConcurrency requests in flight, like a batch's.
+        using var window = new RequestWindow(_options.MaxConcurrency, _protocol.TimeProvider, _options.Retry.MaxRetryAfter);
         try
         {
-            BlobEndpoint endpoint = await GetEndpointAsync(token).ConfigureAwait(false);
+            BlobEndpoint endpoint = await GetEndpointAsync(token).ConfigureAwait(false) with { Window = window };
             var run = new UploadRun(_protocol, _pipeline, _options, _logger, endpoint, request, source, Diagnostics);
             return await run.RunAsync(token).ConfigureAwait(false);
         }

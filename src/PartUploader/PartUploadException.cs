@@ -63,6 +63,9 @@ public class PartUploadException : Exception
     /// <summary>Gets how long the service asked to wait before a retry (its <c>Retry-After</c>), so that retries of calls mapped to this exception honour it.</summary>
     internal TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Gets whether the request window took the throttled answer as its shared cooldown (the retry waits there).</summary>
+    internal bool WindowWaits { get; init; }
+
     /// <summary>Builds the message of a service or transfer failure from its non-secret facts.</summary>
     /// <param name="summary">What failed, in a few words.</param>
     /// <param name="operation">The operation name.</param>

@@ -36,9 +36,24 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
         AccessToken token = await endpoint.Tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
 
-        // A batch shares one window of requests in flight across all its blobs: held until the answer's headers arrive.
+        // A batch shares one window of requests in flight across all its blobs. The place is held until the answer has
+        // ended, not only until its headers arrived: a service counts a request in flight until its response is over, so
+        // a place given back at the headers lets the next request arrive while the service still counts this one.
         using RequestWindow.Lease? lease = endpoint.Window is null ? null : await endpoint.Window.EnterAsync(cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (lease is not null)
+        {
+            await ReadSmallAnswerAsync(request, response, cancellationToken).ConfigureAwait(false);
+            // The window adapts (AIMD): a throttled answer halves it and pauses new sends for the asked time.
+            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+            {
+                endpoint.Window!.OnThrottled(lease, RetryAfterOf(response, endpoint.Window.Clock), request, response);
+            }
+            else
+            {
+                endpoint.Window!.OnSuccess();
+            }
+        }
 
         if (response.StatusCode == HttpStatusCode.Unauthorized && endpoint.ResendOnUnauthorized)
         {
@@ -60,6 +75,40 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
 
         return await FollowRedirectsAsync(request, response, endpoint, token, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The largest answer body read to its end while the request still holds its place in the window.</summary>
+    internal const long WindowedBodyLimit = 64 * 1024;
+
+    /// <summary>
+    /// Reads a small answer's body (known length up to <see cref="WindowedBodyLimit"/>) into memory, so its request leaves
+    /// the window when the answer has ended. A GET's body (a download) is streamed by its reader and not waited for; an
+    /// answer of unknown or larger length is left as is (its reader applies its own size cap).
+    /// </summary>
+    private static async Task ReadSmallAnswerAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (request.Method == HttpMethod.Get || response.Content is null
+            || response.Content.Headers.ContentLength is not long length || length <= 0 || length > WindowedBodyLimit)
+        {
+            return;
+        }
+
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(WindowedBodyLimit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            // A body cut short: left to the caller's reader, which reports it as it would without the window.
+        }
+    }
+
+    /// <summary>The answer's <c>Retry-After</c> as a delay (seconds or a date), or null.</summary>
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
+    {
+        { Delta: TimeSpan delta } => delta,
+        { Date: DateTimeOffset date } => date - time.GetUtcNow(),
+        _ => null,
+    };
 
     /// <summary>Resolves a link href (absolute, or host-relative against the base URL's origin) or a base-relative route.</summary>
     internal static Uri ResolveTarget(HttpRequestMessage request, BlobEndpoint endpoint)

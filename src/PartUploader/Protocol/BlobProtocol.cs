@@ -152,7 +152,11 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
         using (response)
         {
             string? body = response.Content is null ? null : await ReadSmallBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
-            throw CreateException(OpGet, ServiceError.From((int)response.StatusCode, response.Headers, body, timeProvider), dataHandle, null, null);
+            ServiceError error = ServiceError.From((int)response.StatusCode, response.Headers, body, timeProvider) with
+            {
+                WindowWaits = RequestWindow.CooldownTaken(response.RequestMessage),
+            };
+            throw CreateException(OpGet, error, dataHandle, null, null);
         }
     }
 
@@ -185,17 +189,17 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
             409 => new BlobAlreadyExistsException(message)
             {
                 Status = error.Status, ErrorCode = error.Code, ErrorTitle = error.Title, CorrelationId = error.CorrelationId,
-                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter,
+                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter, WindowWaits = error.WindowWaits,
             },
             404 when uploadId is not null => new UploadNotFoundException(message)
             {
                 Status = error.Status, ErrorCode = error.Code, ErrorTitle = error.Title, CorrelationId = error.CorrelationId,
-                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter,
+                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter, WindowWaits = error.WindowWaits,
             },
             _ => new PartUploadException(message)
             {
                 Status = error.Status, ErrorCode = error.Code, ErrorTitle = error.Title, CorrelationId = error.CorrelationId,
-                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter,
+                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter, WindowWaits = error.WindowWaits,
             },
         };
     }

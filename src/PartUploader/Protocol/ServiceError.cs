@@ -6,14 +6,26 @@ using Refit;
 namespace PartUploader.Internal.Protocol;
 
 /// <summary>The non-secret facts of a failed response: status, Retry-After, and what the error body and headers say.</summary>
-internal readonly record struct ServiceError(int Status, string? Code, string? Title, string? CorrelationId, TimeSpan? RetryAfter)
+/// <param name="Status">The HTTP status, or 0.</param>
+/// <param name="Code">The service's error code, sanitized.</param>
+/// <param name="Title">The service's error title, sanitized.</param>
+/// <param name="CorrelationId">The service's correlation id, sanitized.</param>
+/// <param name="RetryAfter">How long the service asked to wait (its <c>Retry-After</c>).</param>
+/// <param name="WindowWaits">
+/// True when the request's window took this throttled answer as its shared cooldown: the retry waits in the window, so
+/// the retry strategy adds no delay of its own (one wait, not two).
+/// </param>
+internal readonly record struct ServiceError(int Status, string? Code, string? Title, string? CorrelationId, TimeSpan? RetryAfter, bool WindowWaits = false)
 {
     private const int MaxErrorBodyChars = 16 * 1024;
 
     public static ServiceError From(IApiResponse response, TimeProvider timeProvider)
     {
         string? content = (response.Error as ApiException)?.Content;
-        return From((int)(response.StatusCode ?? 0), response.Headers, content, timeProvider);
+        return From((int)(response.StatusCode ?? 0), response.Headers, content, timeProvider) with
+        {
+            WindowWaits = RequestWindow.CooldownTaken(response.RequestMessage),
+        };
     }
 
     public static ServiceError From(int status, HttpResponseHeaders? headers, string? body, TimeProvider timeProvider)

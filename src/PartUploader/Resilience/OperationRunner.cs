@@ -119,7 +119,7 @@ internal sealed class OperationRunner
         catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != PartUploadErrorCodes.MalformedResponse)
         {
             // A transient answer to any call is retried like a part's (Retry-After honoured).
-            throw new AttemptFailedException(operation, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter), ex.PartNumber);
+            throw new AttemptFailedException(operation, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter, ex.WindowWaits), ex.PartNumber);
         }
         catch (OperationCanceledException ex) when (!context.CancellationToken.IsCancellationRequested)
         {

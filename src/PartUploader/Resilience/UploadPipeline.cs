@@ -9,7 +9,7 @@ namespace PartUploader.Internal.Resilience;
 
 /// <summary>
 /// The one Polly v8 pipeline of a client: retry (transient failures only, exponential backoff with
-/// jitter, Retry-After honoured, a retry budget per upload), then a timeout per attempt.
+/// jitter, Retry-After honoured, a retry budget per upload; throttled answers bounded apart), then a timeout per attempt.
 /// </summary>
 /// <remarks>
 /// The pipeline owns all timing. It retries the attempt callback, never an HTTP request: a part's
@@ -20,6 +20,7 @@ internal static class UploadPipeline
     public static readonly ResiliencePropertyKey<RetryBudget> BudgetKey = new("PartUploader.RetryBudget");
     public static readonly ResiliencePropertyKey<string> OperationKey = new("PartUploader.Operation");
     public static readonly ResiliencePropertyKey<CancellationToken> CallerTokenKey = new("PartUploader.CallerToken");
+    private static readonly ResiliencePropertyKey<RetryCounts> CountsKey = new("PartUploader.RetryCounts");
 
     public static ResiliencePipeline Create(PartRetryOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -31,22 +32,21 @@ internal static class UploadPipeline
     /// <summary>Adds the strategies, in order: retry, then the attempt timeout.</summary>
     public static void Configure(ResiliencePipelineBuilder builder, PartRetryOptions options, ILogger logger)
     {
-        if (options.MaxAttempts > 1)
+        // Throttled answers (429, or 503 with Retry-After) are budgeted apart from failures: they spend neither
+        // MaxAttempts nor the upload's RetryBudget, only their own bound (MaxThrottledAttempts per call).
+        int failureRetries = options.MaxAttempts - 1;
+        int throttledRetries = options.MaxThrottledAttempts;
+        if (failureRetries + throttledRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = options.MaxAttempts - 1,
+                MaxRetryAttempts = failureRetries + throttledRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(
-                    IsTransient(args.Outcome.Exception, args.Context)
-                    && (!args.Context.Properties.TryGetValue(BudgetKey, out RetryBudget? budget) || budget.TryConsume())),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                    args.Outcome.Exception is AttemptFailedException { Error.RetryAfter: TimeSpan retryAfter }
-                        ? (retryAfter > options.MaxRetryAfter ? options.MaxRetryAfter : retryAfter)
-                        : null),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome.Exception, args.Context, failureRetries, throttledRetries)),
+                DelayGenerator = args => ValueTask.FromResult(DelayOf(args.Outcome.Exception, args.Context, options)),
                 OnRetry = args =>
                 {
                     string operation = args.Context.Properties.GetValue(OperationKey, "Call");
@@ -58,6 +58,79 @@ internal static class UploadPipeline
         }
 
         builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout });
+    }
+
+    /// <summary>True for an answer that asks the client to slow down rather than reports a fault: 429, or 503 with <c>Retry-After</c>.</summary>
+    public static bool IsThrottled(Exception? exception) =>
+        exception is AttemptFailedException { Error: { Status: 429 } or { Status: 503, RetryAfter: not null } };
+
+    /// <summary>Whether to retry: a throttled answer within its own bound; any other transient failure within MaxAttempts and the budget.</summary>
+    private static bool ShouldRetry(Exception? exception, ResilienceContext context, int failureRetries, int throttledRetries)
+    {
+        if (!IsTransient(exception, context))
+        {
+            return false;
+        }
+
+        RetryCounts counts = CountsOf(context);
+        if (IsThrottled(exception))
+        {
+            if (counts.Throttled >= throttledRetries)
+            {
+                return false;
+            }
+
+            counts.Throttled++;
+            return true;
+        }
+
+        if (counts.Failures >= failureRetries
+            || (context.Properties.TryGetValue(BudgetKey, out RetryBudget? budget) && !budget.TryConsume()))
+        {
+            return false;
+        }
+
+        counts.Failures++;
+        return true;
+    }
+
+    /// <summary>
+    /// The delay before a retry: the answer's <c>Retry-After</c> (capped); else, once a throttled answer was retried, an
+    /// exponential backoff on this kind's own count (so throttled retries do not inflate a failure's backoff); else Polly's.
+    /// </summary>
+    private static TimeSpan? DelayOf(Exception? exception, ResilienceContext context, PartRetryOptions options)
+    {
+        if (exception is AttemptFailedException { Error.WindowWaits: true })
+        {
+            // The request window took this answer as its shared cooldown: the retry waits there, once, not here as well.
+            return TimeSpan.Zero;
+        }
+
+        if (exception is AttemptFailedException { Error.RetryAfter: TimeSpan retryAfter })
+        {
+            return retryAfter > options.MaxRetryAfter ? options.MaxRetryAfter : retryAfter;
+        }
+
+        RetryCounts counts = CountsOf(context);
+        if (counts.Throttled == 0)
+        {
+            return null;
+        }
+
+        int exponent = Math.Clamp((IsThrottled(exception) ? counts.Throttled : counts.Failures) - 1, 0, 30);
+        double seconds = options.BaseDelay.TotalSeconds * Math.Pow(2, exponent) * (0.5 + Random.Shared.NextDouble());
+        return seconds >= options.MaxDelay.TotalSeconds ? options.MaxDelay : TimeSpan.FromSeconds(seconds);
+    }
+
+    private static RetryCounts CountsOf(ResilienceContext context)
+    {
+        if (!context.Properties.TryGetValue(CountsKey, out RetryCounts? counts))
+        {
+            counts = new RetryCounts();
+            context.Properties.Set(CountsKey, counts);
+        }
+
+        return counts;
     }
 
     /// <summary>True for failures worth another attempt: transient answers, network errors, attempt timeouts; never the caller's cancellation.</summary>
@@ -79,4 +152,12 @@ internal static class UploadPipeline
             _ => false,
         };
     }
+}
+
+/// <summary>The retries one call has spent so far: ordinary failures and throttled answers, counted apart.</summary>
+internal sealed class RetryCounts
+{
+    public int Failures { get; set; }
+
+    public int Throttled { get; set; }
 }

@@ -168,10 +168,15 @@ public sealed class UploadRunTests : IClassFixture<EngineServerFixture>, IDispos
 
         Task<PartUploadResult> upload = UploadAsync(sut, 1000);
         await _time.WaitForTimerAsync(TimeSpan.FromSeconds(23)).WaitAsync(TimeSpan.FromSeconds(20));
+        // One wait of the asked 23 s (the request window's shared cooldown; the retry strategy adds none): until the
+        // clock moves, the complete call is not sent again.
+        upload.IsCompleted.ShouldBeFalse();
+        _server.LogEntries.Count(e => e.RequestMessage.Method == "PUT").ShouldBe(1);
         _time.Advance(TimeSpan.FromSeconds(23));
         await upload.WaitAsync(TimeSpan.FromSeconds(20));
 
         _server.LogEntries.Count(e => e.RequestMessage.Method == "PUT").ShouldBe(2);
+        _time.DueTimes.Count(d => d == TimeSpan.FromSeconds(23)).ShouldBe(1, "the asked wait is waited once, not by the window and the retry strategy both");
     }
 
     [Fact]

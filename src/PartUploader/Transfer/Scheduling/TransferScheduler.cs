@@ -12,9 +12,9 @@ namespace PartUploader.Internal.Transfer;
 /// </remarks>
 internal sealed class TransferScheduler : IDisposable
 {
-    public TransferScheduler(int maxRequestsInFlight, long maxBufferedBytes)
+    public TransferScheduler(int maxRequestsInFlight, long maxBufferedBytes, TimeProvider? time = null, TimeSpan? maxCooldown = null)
     {
-        Window = new RequestWindow(maxRequestsInFlight);
+        Window = new RequestWindow(maxRequestsInFlight, time, maxCooldown);
         Pool = new SegmentPool(maxBufferedBytes);
     }
 
