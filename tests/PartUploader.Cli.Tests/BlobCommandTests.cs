@@ -77,6 +77,20 @@ public sealed class BlobCommandTests(CliEmulatorFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Download_RangeStartingPastTheEnd_ExitsFourSayingSoAndWritesNoFile()
+    {
+        (string handle, _) = await StoreAsync("short.bin", 500);
+        string output = Path.Combine(fixture.WorkDirectory, "past-end.out");
+
+        CliResult result = await CliRunner.RunAsync(["download", .. fixture.Target(), "--handle", handle, "--range", "500-", "--output", output]);
+
+        result.ExitCode.ShouldBe(4, result.ToString());
+        result.StdErr.ShouldContain("--range starts at or past the end of the blob");
+        File.Exists(output).ShouldBeFalse();
+        (await Journal.WaitForAsync(e => e.IsFor(EmulatorOperation.GetBlob, handle))).StatusCode.ShouldBe(416);
+    }
+
+    [Fact]
     public async Task Download_BillingTag_IsSentWithTheRequest()
     {
         (string handle, _) = await StoreAsync("billed.bin", 300);
