@@ -74,6 +74,20 @@ public sealed class ParityInputCheckTests(CliEmulatorFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Upload_DigestsWhenResumeContinuesAnInterruptedUpload_ExitsTwoNamingBoth()
+    {
+        string path = fixture.WriteFile("resumed.bin", 10);
+        string journal = Path.Combine(fixture.WorkDirectory, "interrupted.journal");
+        await File.WriteAllTextAsync(journal, "{}");
+
+        CliResult result = await CliRunner.RunAsync(["upload", path, .. fixture.Target(), "--handle", "resumed", "--resume", journal, "--digests", "sha1"]);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.StdErr.ShouldContain("--digests cannot be computed when --resume continues an interrupted upload");
+        fixture.Emulator.Journal.Entries.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Upload_GzipForADirectory_ExitsTwo()
     {
         string directory = Directory.CreateDirectory(Path.Combine(fixture.WorkDirectory, "gzip-dir")).FullName;

@@ -3,7 +3,7 @@ namespace PartUploader.Cli.Reporting;
 /// <summary>One JSON document per event on standard output: started, progress (at most 4 a second, and the last), completed or failed.</summary>
 internal sealed class JsonUploadReporter(JsonEvents events, TextWriter error) : UploadReporter
 {
-    private const string UploadTuningGzip = Commands.UploadTuningOptions.Gzip;
+    private const string GzipEncoding = Commands.UploadTuningOptions.Gzip;
     private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(250);
     private readonly Lock _lock = new();
     private readonly ProgressMath _math = new();
@@ -30,7 +30,7 @@ internal sealed class JsonUploadReporter(JsonEvents events, TextWriter error) : 
             w.WriteNumber("pid", info.ProcessId);
             if (info.Gzip)
             {
-                w.WriteString("contentEncoding", UploadTuningGzip);
+                w.WriteString("contentEncoding", GzipEncoding);
                 if (info.SourceBytes is long sourceBytes)
                 {
                     w.WriteNumber("originalBytes", sourceBytes);
@@ -69,7 +69,7 @@ internal sealed class JsonUploadReporter(JsonEvents events, TextWriter error) : 
         if (sourceBytes is long original)
         {
             // --gzip: size is what was uploaded and stored (compressed); originalSize what was read.
-            w.WriteString("contentEncoding", UploadTuningGzip);
+            w.WriteString("contentEncoding", GzipEncoding);
             w.WriteNumber("originalSize", original);
         }
 
