@@ -45,15 +45,23 @@ internal static class CliApp
     {
         var root = new RootCommand(
             """
-            partupload: upload files and stdin to HERE platform catalog layers through the blob v1 multipart API, and publish them.
+            partupload: upload files and stdin to HERE platform catalog layers through the blob v1 multipart API, download and
+            delete blobs, and publish them. 'partupload <command> --help' shows a command's options and examples.
 
             Exit codes: 0 success, 1 other error, 2 bad input (no request sent), 3 authentication or authorization
             (credentials, 401, 403), 4 service or network error (after retries; 409 when the handle holds a blob),
             5 cancelled (Ctrl+C, SIGTERM, 'partupload cancel'; the message says whether the multipart upload was
-            cancelled on the server), 6 'status' found no blob, 130 a second Ctrl+C ended the process at once.
+            cancelled on the server), 6 'status', 'download' or 'delete' found no blob, 130 a second Ctrl+C ended the process at once.
+
+            Examples:
+              partupload upload big.tar --catalog hrn:here:data::myorg:cat --layer archive
+              partupload download --handle big.tar --output big.tar --catalog hrn:here:data::myorg:cat --layer archive
+              partupload --version
             """);
         root.Subcommands.Add(UploadCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(DownloadCommand.Create());
+        root.Subcommands.Add(DeleteCommand.Create());
         root.Subcommands.Add(CancelCommand.Create());
         root.Subcommands.Add(PublishCommand.Create());
         root.Subcommands.Add(PartitionsCommand.Create());

@@ -9,7 +9,9 @@ internal static partial class CliMessages
     [
         ("DataHandle", "--handle"), ("LayerId", "--layer"), ("ContentType", "--content-type"), ("PartSize", "--part-size"),
         ("MaxConcurrency", "--concurrency"), ("JournalPath", "--resume"), ("CatalogHrn", "--catalog"), ("LookupUrl", "--lookup-url"),
-        ("DigestAlgorithm", "--digest"),
+        ("DigestAlgorithm", "--digest"), ("BillingTag", "--billing-tag"), ("MaxBufferedBytes", "--budget"), ("ContentEncoding", "--content-encoding"),
+        ("PartNumbering.Reserved", "--numbering reserved"), ("PartNumbering.FreshOnRetry", "--numbering fresh"), ("PartNumbering", "--numbering"),
+        ("WholeBlobDigests", "--digests"), ("DownloadOptions.Offset", "--range"), ("DownloadOptions.Length", "--range"),
     ];
 
     /// <summary>Strips "(Parameter 'x')" and "Actual value was ..." and names CLI options instead of SDK properties.</summary>

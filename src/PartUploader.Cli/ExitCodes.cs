@@ -21,7 +21,7 @@ internal static class ExitCodes
     /// <summary>Cancelled (Ctrl+C, SIGTERM or <c>partupload cancel</c>); the message says whether a multipart upload was cancelled on the server.</summary>
     public const int Cancelled = 5;
 
-    /// <summary><c>status</c> only: no blob exists under the handle.</summary>
+    /// <summary><c>status</c>, <c>download</c> and <c>delete</c>: no blob exists under the handle.</summary>
     public const int NotFound = 6;
 
     // 130 (128 + SIGINT) is not returned by the code: it is the shell's code for a process that a second Ctrl+C ended at once.

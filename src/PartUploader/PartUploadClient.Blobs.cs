@@ -1,3 +1,4 @@
+using System.Globalization;
 using PartUploader.Internal.Protocol;
 using PartUploader.Internal.Resilience;
 using PartUploader.Internal.Transfer;
@@ -28,7 +29,7 @@ public partial class PartUploadClient
     /// <param name="layerId">The layer.</param>
     /// <param name="dataHandle">The data handle.</param>
     /// <param name="destination">Where the bytes go, written from its current position in order; not disposed.</param>
-    /// <param name="options">The expected CRC-32C, if any; null for none.</param>
+    /// <param name="options">The byte range and the expected CRC-32C, if any; null for the whole blob, unchecked.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The bytes written.</returns>
     /// <remarks>
@@ -51,16 +52,17 @@ public partial class PartUploadClient
             throw new ArgumentException("The destination stream is not writable.", nameof(destination));
         }
 
+        ValidateRange(options);
         BlobEndpoint endpoint = await GetEndpointAsync(cancellationToken).ConfigureAwait(false);
         var download = new BlobDownload(_protocol, _pipeline, _options, _logger, endpoint, layerId, dataHandle);
-        return await download.CopyToAsync(destination, options?.ExpectedCrc32C, cancellationToken).ConfigureAwait(false);
+        return await download.CopyToAsync(destination, options?.ExpectedCrc32C, options?.Offset ?? 0, options?.Length, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Downloads a blob into a file: written to a temporary file in the same directory, renamed over <paramref name="filePath"/> on success.</summary>
     /// <param name="layerId">The layer.</param>
     /// <param name="dataHandle">The data handle.</param>
     /// <param name="filePath">The file to create or replace; its directory must exist.</param>
-    /// <param name="options">The expected CRC-32C, if any; null for none.</param>
+    /// <param name="options">The byte range and the expected CRC-32C, if any; null for the whole blob, unchecked.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The bytes written.</returns>
     /// <remarks>
@@ -85,6 +87,8 @@ public partial class PartUploadClient
         {
             throw new ArgumentException("The file path must name a file in an existing directory.", nameof(filePath));
         }
+
+        ValidateRange(options);
 
         string temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.download");
         var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
@@ -121,6 +125,20 @@ public partial class PartUploadClient
         UploadValidation.ValidateLayerId(layerId, nameof(layerId));
         UploadValidation.ValidateDataHandle(dataHandle, _options.MaxDataHandleLength, nameof(dataHandle));
         return DeleteCoreAsync(layerId, dataHandle, cancellationToken);
+    }
+
+    /// <summary>A download range starts at a byte that is not negative and, when bounded, holds at least one byte.</summary>
+    private static void ValidateRange(DownloadOptions? options)
+    {
+        if (options is { Offset: < 0 })
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"DownloadOptions.Offset must not be negative (was {options.Offset})."), nameof(options));
+        }
+
+        if (options is { Length: <= 0 })
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"DownloadOptions.Length must be more than zero, or null for every byte to the end (was {options.Length})."), nameof(options));
+        }
     }
 
     private async Task<bool> ExistsCoreAsync(string layerId, string dataHandle, CancellationToken cancellationToken)

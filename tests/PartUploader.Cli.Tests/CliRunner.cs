@@ -73,6 +73,28 @@ public static class CliRunner
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Runs the CLI and keeps its standard output as bytes (for commands that write binary data there); standard error as text.</summary>
+    public static async Task<(int ExitCode, byte[] StdOut, string StdErr)> RunBinaryAsync(IEnumerable<string> args, TimeSpan? timeout = null)
+    {
+        using Process process = Start(args);
+        using var stdout = new MemoryStream();
+        Task copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"partupload {string.Join(' ', args)} did not exit in time.\n{await stderr}");
+        }
+
+        await copy;
+        return (process.ExitCode, stdout.ToArray(), await stderr);
+    }
+
     /// <summary>The command line that runs the CLI (the dotnet host and the CLI's path), for shells.</summary>
     public static string CommandLine => $"'{DotnetHost()}' '{CliPath}'";
 

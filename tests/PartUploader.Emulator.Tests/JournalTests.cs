@@ -42,6 +42,20 @@ public sealed class JournalTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Entries_BillingTag_IsKeptAndTheRestOfTheQueryIsNot()
+    {
+        using HttpResponseMessage tagged = await _api.StartRawAsync(BlobApi.NewHandle(), """{"contentType":"application/octet-stream"}""", query: "?billingTag=Bill1234&other=secret1");
+        using HttpResponseMessage untagged = await _api.StartRawAsync(BlobApi.NewHandle(), """{"contentType":"application/octet-stream"}""");
+
+        tagged.StatusCode.ShouldBe(HttpStatusCode.OK);
+        JournalEntry[] entries = [await _sut.Journal.WaitForAsync(e => e.BillingTag is not null), await _sut.Journal.WaitForAsync(e => e.BillingTag is null)];
+        entries[0].BillingTag.ShouldBe("Bill1234");
+        entries[0].Path.ShouldNotContain("?");
+        entries[0].Headers.Values.ShouldAllBe(v => !v.Contains("secret1"));
+        entries[1].BillingTag.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Entries_AuthorizationHeader_IsMasked()
     {
         await _api.StartAsync(BlobApi.NewHandle());

@@ -7,7 +7,7 @@ namespace PartUploader.Cli.Commands;
 internal static class DirectoryUpload
 {
     public static async Task<int> RunAsync(
-        ParseResult parse, CommonOptions common, UploadCommandOptions options, string directory, Uri? lookupUrl, CancellationToken cancellationToken)
+        ParseResult parse, CommonOptions common, UploadCommandOptions options, UploadTuningOptions tuning, string directory, Uri? lookupUrl, CancellationToken cancellationToken)
     {
         var reporter = new BatchReporter(parse.GetValue(common.Json), Console.Out, Console.Error);
         IReadOnlyList<BatchUploadItem> items;
@@ -39,13 +39,14 @@ internal static class DirectoryUpload
         try
         {
             using HttpClient http = CommonOptions.CreateHttpClient();
-            PartUploadClient client = options.CreateClient(parse, common, http, lookupUrl);
+            PartUploadClient client = options.CreateClient(parse, common, tuning, http, lookupUrl);
             var batch = new BatchUploadOptions
             {
                 LayerId = parse.GetValue(common.Layer)!,
                 ItemFinished = reporter.ItemFinished,
                 JournalDirectory = parse.GetValue(options.Resume),
                 TimeLimit = options.TimeLimitValue(parse),
+                WholeBlobDigests = tuning.DigestsValue(parse),
             };
             if (parse.GetValue(options.ContentType) is string type)
             {

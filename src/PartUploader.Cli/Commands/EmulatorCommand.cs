@@ -29,7 +29,8 @@ internal static class EmulatorCommand
         var command = new Command(
             "emulator",
             "Run the local emulator of the blob v1 service, its API lookup and token endpoints on 127.0.0.1, in the foreground. " +
-            "Prints its URLs and the credentials file to use with --credentials and --lookup-url. Ctrl+C stops it.");
+            "Prints its URLs and the credentials file to use with --credentials and --lookup-url. Ctrl+C stops it.\n\n" +
+            "Examples:\n  partupload emulator\n  partupload emulator --port 8085 --data-dir ./emulator-data --json");
         command.Options.Add(port);
         command.Options.Add(dataDir);
         command.Options.Add(credentialsOut);

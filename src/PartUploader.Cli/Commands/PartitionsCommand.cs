@@ -10,7 +10,9 @@ internal static class PartitionsCommand
     {
         var common = new CommonOptions();
         var version = new Option<long?>("--version") { Description = "The catalog version (default: the latest).", HelpName = "n" };
-        var command = new Command("partitions", "List the partitions of a layer at a catalog version: id, data handle, size, CRC and checksum. Exit code 6 when the catalog has no version.");
+        var command = new Command("partitions", "List the partitions of a layer at a catalog version: id, data handle, size, CRC and checksum. Exit code 6 when the catalog has no version.\n\n" +
+            "Examples:\n  partupload partitions --catalog hrn:here:data::myorg:cat --layer tiles\n" +
+            "  partupload partitions --version 12 --json --catalog hrn:here:data::myorg:cat --layer tiles");
         common.AddTo(command);
         command.Options.Add(version);
         command.SetAction(async (parse, cancellationToken) =>

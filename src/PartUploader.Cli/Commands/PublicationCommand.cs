@@ -10,21 +10,24 @@ internal static class PublicationCommand
 {
     public static Command Create()
     {
-        var command = new Command("publication", "Feed one publication from several processes: 'init' once, 'add' per worker (--shard k/N), then 'submit' and 'wait' once.");
+        var command = new Command("publication", "Feed one publication from several processes: 'init' once, 'add' per worker (--shard k/N), then 'submit' and 'wait' once.\n\n" +
+            "Examples:\n  partupload publication init --catalog hrn:here:data::myorg:cat --layer versioned\n" +
+            "  partupload publication add tiles/ --publication <id> --shard 0/3 --catalog hrn:here:data::myorg:cat --layer versioned\n" +
+            "  partupload publication submit --publication <id> --catalog hrn:here:data::myorg:cat --layer versioned");
         command.Subcommands.Add(Init());
         command.Subcommands.Add(Add());
-        command.Subcommands.Add(Simple("submit", "Submit the publication (once; an ambiguous failure is resolved by reading its state).", async (c, id, t) =>
+        command.Subcommands.Add(Simple("submit", "Submit the publication (once; an ambiguous failure is resolved by reading its state).\n\nExamples:\n  partupload publication submit --publication <id> --catalog hrn:here:data::myorg:cat --layer versioned", async (c, id, t) =>
         {
             await c.SubmitAsync(id, t).ConfigureAwait(false);
             return null;
         }));
-        command.Subcommands.Add(Simple("wait", "Wait for the submitted publication to succeed (1 s doubling to 30 s between reads, up to 2 hours).", async (c, id, t) => await c.WaitAsync(id, null, t).ConfigureAwait(false)));
-        command.Subcommands.Add(Simple("cancel", "Cancel the publication (only before submit).", async (c, id, t) =>
+        command.Subcommands.Add(Simple("wait", "Wait for the submitted publication to succeed (1 s doubling to 30 s between reads, up to 2 hours).\n\nExamples:\n  partupload publication wait --publication <id> --catalog hrn:here:data::myorg:cat --layer versioned", async (c, id, t) => await c.WaitAsync(id, null, t).ConfigureAwait(false)));
+        command.Subcommands.Add(Simple("cancel", "Cancel the publication (only before submit).\n\nExamples:\n  partupload publication cancel --publication <id> --catalog hrn:here:data::myorg:cat --layer versioned", async (c, id, t) =>
         {
             await c.CancelAsync(id, t).ConfigureAwait(false);
             return null;
         }));
-        command.Subcommands.Add(Simple("status", "Print the publication's state.", async (c, id, t) => await c.GetAsync(id, t).ConfigureAwait(false)));
+        command.Subcommands.Add(Simple("status", "Print the publication's state.\n\nExamples:\n  partupload publication status --publication <id> --json --catalog hrn:here:data::myorg:cat --layer versioned", async (c, id, t) => await c.GetAsync(id, t).ConfigureAwait(false)));
         return command;
     }
 
@@ -33,7 +36,7 @@ internal static class PublicationCommand
     private static Command Init()
     {
         var common = new CommonOptions();
-        var command = new Command("init", "Initialize a publication over the versioned layer and print its id.");
+        var command = new Command("init", "Initialize a publication over the versioned layer and print its id.\n\nExamples:\n  partupload publication init --catalog hrn:here:data::myorg:cat --layer versioned");
         common.AddTo(command);
         command.SetAction((parse, token) => RunAsync(parse, common, async client =>
             await client.InitializeAsync(parse.GetValue(common.Layer)!, token).ConfigureAwait(false), token));
@@ -48,7 +51,8 @@ internal static class PublicationCommand
         var shard = new Option<string>("--shard") { Description = "This worker's share, k/N with 0 <= k < N: the files at positions k, k+N, k+2N... in ordinal order of relative path.", DefaultValueFactory = _ => "0/1", HelpName = "k/N" };
         var partitionFrom = new Option<string>("--partition-from") { Description = "'path' (relative path, '/' -> ':') or 'name' (file name without extension).", DefaultValueFactory = _ => "path" };
         partitionFrom.AcceptOnlyFromAmong("path", "name");
-        var command = new Command("add", "Upload this worker's shard of a directory and add its partitions to the publication (no submit).");
+        var command = new Command("add", "Upload this worker's shard of a directory and add its partitions to the publication (no submit).\n\n" +
+            "Examples:\n  partupload publication add tiles/ --publication <id> --shard 1/3 --catalog hrn:here:data::myorg:cat --layer versioned");
         common.AddTo(command);
         command.Options.Add(publication);
         command.Options.Add(shard);

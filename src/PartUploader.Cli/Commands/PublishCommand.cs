@@ -37,7 +37,10 @@ internal static class PublishCommand
             "publish",
             "Upload files and publish them as partitions of a versioned layer: one publication, all or nothing. Exit code 0 only when it " +
             "succeeded (or, with --no-wait, was submitted); the new catalog version is printed. On a failure before submit the publication " +
-            "is cancelled on the server. With --field, the layer is an index layer: each file gets a record with those field values.");
+            "is cancelled on the server. With --field, the layer is an index layer: each file gets a record with those field values.\n\n" +
+            "Examples:\n  partupload publish tiles/ --catalog hrn:here:data::myorg:cat --layer versioned\n" +
+            "  partupload publish report.pdf --partition report-2026-11 --catalog hrn:here:data::myorg:cat --layer versioned\n" +
+            "  partupload publish events/ --field ingestionTime=1764460800000 --field source=sensor7 --catalog hrn:here:data::myorg:cat --layer index");
         common.AddTo(command);
         command.Arguments.Add(path);
         command.Options.Add(partitionFrom);

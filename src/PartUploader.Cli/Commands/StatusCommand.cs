@@ -11,6 +11,7 @@ internal static class StatusCommand
     public static Command Create()
     {
         var common = new CommonOptions();
+        var billingTag = new BillingTagOption();
         var handle = new Option<string>("--handle")
         {
             Description = "The data handle.",
@@ -20,9 +21,12 @@ internal static class StatusCommand
         var command = new Command(
             "status",
             "Tell whether a blob exists under a data handle (a HEAD request). Exit code 0 when it exists, 6 when not. " +
-            "This reports stored blobs, not the progress of an upload in another process: that process shows its own progress.");
+            "This reports stored blobs, not the progress of an upload in another process: that process shows its own progress.\n\n" +
+            "Examples:\n  partupload status --handle tiles-2026-11 --catalog hrn:here:data::myorg:cat --layer tiles\n" +
+            "  partupload status --handle big.tar --json --catalog hrn:here:data::myorg:cat --layer archive && echo stored");
         common.AddTo(command);
         command.Options.Add(handle);
+        command.Options.Add(billingTag.Option);
         command.SetAction(async (parse, cancellationToken) =>
         {
             bool json = parse.GetValue(common.Json);
@@ -30,7 +34,7 @@ internal static class StatusCommand
             string catalog = parse.GetValue(common.Catalog)!;
             string layer = parse.GetValue(common.Layer)!;
             string dataHandle = parse.GetValue(handle)!;
-            string? problem = common.Validate(parse, out Uri? lookupUrl);
+            string? problem = common.Validate(parse, out Uri? lookupUrl) ?? billingTag.Validate(parse);
             CliFailure? failure = problem is null ? null : CliFailure.BadInput(problem);
             bool exists = false;
             if (failure is null)
@@ -38,7 +42,7 @@ internal static class StatusCommand
                 try
                 {
                     using HttpClient http = CommonOptions.CreateHttpClient();
-                    PartUploadClient client = common.CreateClient(parse, http, lookupUrl);
+                    PartUploadClient client = common.CreateClient(parse, http, lookupUrl, o => billingTag.Configure(parse, o));
                     exists = await client.ExistsAsync(layer, dataHandle, cancellationToken).ConfigureAwait(false);
                 }
 #pragma warning disable CA1031 // Every failure becomes a documented exit code and a message.

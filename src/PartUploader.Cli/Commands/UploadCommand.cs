@@ -11,27 +11,31 @@ internal static class UploadCommand
     {
         var common = new CommonOptions();
         var options = new UploadCommandOptions();
+        var tuning = new UploadTuningOptions();
         var command = new Command(
             "upload",
             "Upload a file, a FIFO or standard input as one blob (multipart for large data), or a directory as one blob per file (all sharing one window and memory budget). Ctrl+C or 'partupload cancel' cancels the upload on the server, then exits with 5.\n\n" +
             "Examples:\n  partupload upload tiles.bin --catalog hrn:here:data::myorg:cat --layer tiles\n" +
             "  tar c dir | partupload upload - --handle dir-2026-11 --catalog hrn:here:data::myorg:cat --layer archive\n" +
             "  partupload upload big.tar --resume big.tar.journal --catalog hrn:here:data::myorg:cat --layer archive\n" +
-            "  partupload upload tiles/ --handle-prefix r7. --include '**/*.bin' --manifest r7.json --catalog hrn:here:data::myorg:cat --layer tiles");
+            "  partupload upload tiles/ --handle-prefix r7. --include '**/*.bin' --manifest r7.json --catalog hrn:here:data::myorg:cat --layer tiles\n" +
+            "  partupload upload logs.ndjson --gzip --digests sha1,sha256 --billing-tag team42 --catalog hrn:here:data::myorg:cat --layer logs\n" +
+            "  partupload upload big.tar --budget 64MiB --numbering reserved --verify full --catalog hrn:here:data::myorg:cat --layer archive");
         common.AddTo(command);
         options.AddTo(command);
-        command.SetAction((parse, cancellationToken) => RunAsync(parse, common, options, cancellationToken));
+        tuning.AddTo(command);
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, common, options, tuning, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, CommonOptions common, UploadCommandOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, CommonOptions common, UploadCommandOptions options, UploadTuningOptions tuning, CancellationToken cancellationToken)
     {
         UploadReporter reporter = UploadReporter.Create(parse.GetValue(common.Json), Console.Out, Console.Error);
         string path = parse.GetValue(options.Source)!;
-        string? problem = common.Validate(parse, out Uri? lookupUrl) ?? options.Validate(parse, path);
+        string? problem = common.Validate(parse, out Uri? lookupUrl) ?? options.Validate(parse, path) ?? tuning.Validate(parse, options, Directory.Exists(path));
         if (problem is null && Directory.Exists(path))
         {
-            return await DirectoryUpload.RunAsync(parse, common, options, path, lookupUrl, cancellationToken).ConfigureAwait(false);
+            return await DirectoryUpload.RunAsync(parse, common, options, tuning, path, lookupUrl, cancellationToken).ConfigureAwait(false);
         }
 
         UploadSource? source = null;
@@ -44,6 +48,11 @@ internal static class UploadCommand
         if (problem is null && journal is not null && source!.FilePath is null)
         {
             problem = "--resume needs a regular file: standard input or a FIFO cannot be verified or read again.";
+        }
+
+        if (problem is null && journal is not null && File.Exists(journal) && tuning.DigestsValue(parse) != WholeBlobDigests.None)
+        {
+            problem = "--digests cannot be computed when --resume continues an interrupted upload (the parts already stored are not read again): leave out --digests, or compute them from the file.";
         }
 
         string? dataHandle = parse.GetValue(options.Handle) ?? (source?.Stream is not null && path == "-" ? null : Path.GetFileName(path));
@@ -61,14 +70,19 @@ internal static class UploadCommand
 
         using (source)
         {
-            return await UploadAsync(parse, common, options, reporter, source!, dataHandle!, journal, lookupUrl, cancellationToken).ConfigureAwait(false);
+            return await UploadAsync(parse, common, options, tuning, reporter, source!, dataHandle!, journal, lookupUrl, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private static async Task<int> UploadAsync(
-        ParseResult parse, CommonOptions common, UploadCommandOptions options, UploadReporter reporter, UploadSource source, string dataHandle, string? journal, Uri? lookupUrl, CancellationToken cancellationToken)
+        ParseResult parse, CommonOptions common, UploadCommandOptions options, UploadTuningOptions tuning, UploadReporter reporter, UploadSource source, string dataHandle, string? journal, Uri? lookupUrl, CancellationToken cancellationToken)
     {
-        var info = new UploadInfo(source.Display, parse.GetValue(common.Catalog)!, parse.GetValue(common.Layer)!, dataHandle, source.Length, Environment.ProcessId);
+        bool gzip = tuning.IsGzip(parse);
+        var info = new UploadInfo(source.Display, parse.GetValue(common.Catalog)!, parse.GetValue(common.Layer)!, dataHandle, gzip ? null : source.Length, Environment.ProcessId)
+        {
+            Gzip = gzip,
+            SourceBytes = source.Length,
+        };
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var hello = new ControlHello
         {
@@ -86,16 +100,25 @@ internal static class UploadCommand
             try
             {
                 using HttpClient http = CommonOptions.CreateHttpClient();
-                PartUploadClient client = options.CreateClient(parse, common, http, lookupUrl);
+                PartUploadClient client = options.CreateClient(parse, common, tuning, http, lookupUrl);
                 var uploadOptions = new PartUploadOptions { LayerId = info.LayerId, DataHandle = info.DataHandle, JournalPath = journal, TimeLimit = options.TimeLimitValue(parse) };
                 if (parse.GetValue(options.ContentType) is string type)
                 {
                     uploadOptions.ContentType = type;
                 }
 
+                tuning.Configure(parse, uploadOptions);
+                using GzipReadStream? compressed = gzip
+                    ? new GzipReadStream(source.Stream ?? File.OpenRead(source.FilePath!), ownsSource: source.Stream is null)
+                    : null;
                 PartUploadResult result = await reporter.RunAsync(info, async progress =>
                 {
                     uploadOptions.Progress = progress;
+                    if (compressed is not null)
+                    {
+                        return await client.UploadAsync(compressed, uploadOptions, cancel.Token).ConfigureAwait(false);
+                    }
+
                     if (source.Stream is not null)
                     {
                         return await client.UploadAsync(source.Stream, uploadOptions, cancel.Token).ConfigureAwait(false);
@@ -105,7 +128,7 @@ internal static class UploadCommand
                         ? await client.ResumeAsync(source.FilePath!, uploadOptions, cancel.Token).ConfigureAwait(false)
                         : await client.UploadAsync(source.FilePath!, uploadOptions, cancel.Token).ConfigureAwait(false);
                 }).ConfigureAwait(false);
-                reporter.Completed(info, result);
+                reporter.Completed(info, result, compressed?.SourceBytes);
                 control?.Ended(new ControlEvent { Event = "ended", ExitCode = ExitCodes.Success, Message = "completed" });
                 return ExitCodes.Success;
             }

@@ -180,7 +180,7 @@ internal sealed class UploadCommandOptions
     }
 
     /// <summary>Reads the credentials (exit code 3 when missing) and makes the client with this command's tuning.</summary>
-    public PartUploadClient CreateClient(ParseResult parse, CommonOptions common, HttpClient http, Uri? lookupUrl)
+    public PartUploadClient CreateClient(ParseResult parse, CommonOptions common, UploadTuningOptions tuning, HttpClient http, Uri? lookupUrl)
     {
         long? partBytes = PartBytes(parse);
         int? parallel = parse.GetValue(Concurrency);
@@ -190,6 +190,7 @@ internal sealed class UploadCommandOptions
             o.PartSize = partBytes;
             o.MaxConcurrency = parallel ?? o.MaxConcurrency;
             o.MaxBufferedBytes = Math.Max(DefaultMaxBufferedBytes, o.MaxConcurrency * (partBytes ?? MinPartSize));
+            tuning.Configure(parse, o);
         });
     }
 

@@ -38,6 +38,13 @@ internal sealed class BatchReporter(bool json, TextWriter output, TextWriter err
                 {
                     w.WriteNumber("size", stored.Size);
                     w.WriteString("crc32c", stored.Crc32C.ToString("x8", CultureInfo.InvariantCulture));
+                    foreach ((string name, string? value) in new[] { ("md5", stored.Md5), ("sha1", stored.Sha1), ("sha256", stored.Sha256) })
+                    {
+                        if (value is not null)
+                        {
+                            w.WriteString(name, value);
+                        }
+                    }
                 }
                 else
                 {
@@ -54,7 +61,7 @@ internal sealed class BatchReporter(bool json, TextWriter output, TextWriter err
         else
         {
             Write(item.Result is { } stored
-                ? string.Create(CultureInfo.InvariantCulture, $"uploaded: {item.Item.Source} -> {item.Item.DataHandle}, {stored.Size} bytes, crc32c {stored.Crc32C:x8}")
+                ? string.Create(CultureInfo.InvariantCulture, $"uploaded: {item.Item.Source} -> {item.Item.DataHandle}, {stored.Size} bytes, crc32c {stored.Crc32C:x8}{Digests(stored)}")
                 : $"failed: {item.Item.Source} -> {item.Item.DataHandle}: {CliFailure.From(item.Error!, cancellationRequested: false).Message}");
         }
     }
@@ -92,6 +99,9 @@ internal sealed class BatchReporter(bool json, TextWriter output, TextWriter err
             error.Flush();
         }
     }
+
+    private static string Digests(PartUploadResult stored) =>
+        string.Concat(new[] { ("md5", stored.Md5), ("sha1", stored.Sha1), ("sha256", stored.Sha256) }.Where(d => d.Item2 is not null).Select(d => $", {d.Item1} {d.Item2}"));
 
     private void Write(string line)
     {

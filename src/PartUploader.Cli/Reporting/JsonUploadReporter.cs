@@ -3,6 +3,7 @@ namespace PartUploader.Cli.Reporting;
 /// <summary>One JSON document per event on standard output: started, progress (at most 4 a second, and the last), completed or failed.</summary>
 internal sealed class JsonUploadReporter(JsonEvents events, TextWriter error) : UploadReporter
 {
+    private const string GzipEncoding = Commands.UploadTuningOptions.Gzip;
     private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(250);
     private readonly Lock _lock = new();
     private readonly ProgressMath _math = new();
@@ -27,6 +28,18 @@ internal sealed class JsonUploadReporter(JsonEvents events, TextWriter error) : 
             }
 
             w.WriteNumber("pid", info.ProcessId);
+            if (info.Gzip)
+            {
+                w.WriteString("contentEncoding", GzipEncoding);
+                if (info.SourceBytes is long sourceBytes)
+                {
+                    w.WriteNumber("originalBytes", sourceBytes);
+                }
+                else
+                {
+                    w.WriteNull("originalBytes");
+                }
+            }
         });
         try
         {
@@ -48,11 +61,18 @@ internal sealed class JsonUploadReporter(JsonEvents events, TextWriter error) : 
         }
     }
 
-    public override void Completed(UploadInfo info, PartUploadResult result) => events.Write("completed", w =>
+    public override void Completed(UploadInfo info, PartUploadResult result, long? sourceBytes) => events.Write("completed", w =>
     {
         double seconds = Math.Max(result.Elapsed.TotalSeconds, 0.001);
         w.WriteString("handle", result.DataHandle);
         w.WriteNumber("size", result.Size);
+        if (sourceBytes is long original)
+        {
+            // --gzip: size is what was uploaded and stored (compressed); originalSize what was read.
+            w.WriteString("contentEncoding", GzipEncoding);
+            w.WriteNumber("originalSize", original);
+        }
+
         w.WriteBoolean("multipart", result.Multipart);
         w.WriteNumber("partSize", result.PartCount == 1 ? result.Size : result.PartSize);
         w.WriteNumber("parts", result.PartCount);
@@ -73,6 +93,7 @@ internal sealed class JsonUploadReporter(JsonEvents events, TextWriter error) : 
             w.WriteString("sha256", result.Sha256);
         }
 
+        w.WriteNumber("verifiedRanges", result.VerifiedRanges);
         w.WriteNumber("resumedParts", result.ResumedParts);
         w.WriteNumber("resumedBytes", result.ResumedBytes);
         w.WriteNumber("elapsedSeconds", Math.Round(seconds, 3));

@@ -32,12 +32,16 @@ internal sealed class LiveUploadReporter(TextWriter error) : UploadReporter
             .ConfigureAwait(false);
     }
 
-    public override void Completed(UploadInfo info, PartUploadResult result)
+    public override void Completed(UploadInfo info, PartUploadResult result, long? sourceBytes)
     {
         double seconds = Math.Max(result.Elapsed.TotalSeconds, 0.001);
         AnsiConsole.MarkupLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"[green]Uploaded[/] {Markup.Escape(result.DataHandle)}: {result.Size:N0} bytes {ProgressMath.Shape(result)}, {result.Retries} retries, {ProgressMath.MegabytesPerSecond(result):F1} MB/s, {seconds:F1} s, CRC-32C {result.Crc32C:x8}{Markup.Escape(ProgressMath.Resumed(result))}"));
+            $"[green]Uploaded[/] {Markup.Escape(result.DataHandle)}: {result.Size:N0} bytes{GzipNote(sourceBytes)} {ProgressMath.Shape(result)}, {result.Retries} retries, {ProgressMath.MegabytesPerSecond(result):F1} MB/s, {seconds:F1} s, CRC-32C {result.Crc32C:x8}{Markup.Escape(ProgressMath.Resumed(result))}"));
+        foreach (string line in DetailLines(result))
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(line));
+        }
     }
 
     public override void Failed(CliFailure failure)

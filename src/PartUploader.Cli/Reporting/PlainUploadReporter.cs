@@ -13,24 +13,27 @@ internal sealed class PlainUploadReporter(TextWriter output, TextWriter error) :
 
     public override async Task<PartUploadResult> RunAsync(UploadInfo info, Func<IProgress<UploadProgress>, Task<PartUploadResult>> upload)
     {
-        string size = info.TotalBytes is long total ? $"{ByteSize.Format(total)} ({total.ToString(CultureInfo.InvariantCulture)} bytes)" : "unknown size";
+        long? shown = info.Gzip ? info.SourceBytes : info.TotalBytes;
+        string size = shown is long total ? $"{ByteSize.Format(total)} ({total.ToString(CultureInfo.InvariantCulture)} bytes)" : "unknown size";
+        if (info.Gzip)
+        {
+            size = "gzip of " + size;
+        }
+
         Write($"upload: {info.Source} -> {info.CatalogHrn} layer {info.LayerId} handle {info.DataHandle}, {size} (pid {info.ProcessId.ToString(CultureInfo.InvariantCulture)})");
         var progress = new Progress(this);
         return await upload(progress).ConfigureAwait(false);
     }
 
-    public override void Completed(UploadInfo info, PartUploadResult result)
+    public override void Completed(UploadInfo info, PartUploadResult result, long? sourceBytes)
     {
         double seconds = Math.Max(result.Elapsed.TotalSeconds, 0.001);
         Write(string.Create(
             CultureInfo.InvariantCulture,
-            $"uploaded: {result.DataHandle}, {result.Size} bytes {ProgressMath.Shape(result)}, {result.Retries} retries, {ProgressMath.MegabytesPerSecond(result):F1} MB/s, {seconds:F1} s, crc32c {result.Crc32C:x8}{ProgressMath.Resumed(result)}"));
-        foreach ((string name, string? value) in new[] { ("md5", result.Md5), ("sha1", result.Sha1), ("sha256", result.Sha256) })
+            $"uploaded: {result.DataHandle}, {result.Size} bytes{GzipNote(sourceBytes)} {ProgressMath.Shape(result)}, {result.Retries} retries, {ProgressMath.MegabytesPerSecond(result):F1} MB/s, {seconds:F1} s, crc32c {result.Crc32C:x8}{ProgressMath.Resumed(result)}"));
+        foreach (string line in DetailLines(result))
         {
-            if (value is not null)
-            {
-                Write($"{name}: {value}");
-            }
+            Write(line);
         }
     }
 

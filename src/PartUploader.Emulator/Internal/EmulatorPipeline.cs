@@ -131,7 +131,10 @@ internal sealed class EmulatorPipeline
                 status,
                 elapsed,
                 state.FaultApplied,
-                MaskHeaders(context.Request.Headers)));
+                MaskHeaders(context.Request.Headers))
+            {
+                BillingTag = context.Request.Query["billingTag"] is { Count: > 0 } tag ? tag.ToString() : null,
+            });
         }
     }
 

@@ -1,6 +1,6 @@
 namespace PartUploader.Emulator;
 
-/// <summary>One request as the emulator saw it. Secrets are masked and the query string is never kept.</summary>
+/// <summary>One request as the emulator saw it. Secrets are masked and the query string is never kept, except its <c>billingTag</c>.</summary>
 /// <param name="Sequence">The arrival number, from 1.</param>
 /// <param name="Timestamp">When the request arrived (from the emulator's time provider).</param>
 /// <param name="Method">The HTTP method.</param>
@@ -31,4 +31,8 @@ public sealed record JournalEntry(
     int StatusCode,
     TimeSpan Elapsed,
     string? FaultApplied,
-    IReadOnlyDictionary<string, string> Headers);
+    IReadOnlyDictionary<string, string> Headers)
+{
+    /// <summary>Gets the <c>billingTag</c> query parameter as sent (the one query value kept: it is no secret), or <see langword="null"/> when none was sent.</summary>
+    public string? BillingTag { get; init; }
+}

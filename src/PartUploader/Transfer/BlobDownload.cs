@@ -49,10 +49,13 @@ internal sealed class BlobDownload
         _runner = new OperationRunner(pipeline, options.Retry.AttemptTimeout, _budget, Error);
     }
 
-    /// <summary>Writes the whole blob to <paramref name="destination"/> from its current position; returns the bytes written.</summary>
-    public async Task<long> CopyToAsync(Stream destination, uint? expectedCrc32C, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the blob, or the <paramref name="length"/> bytes from <paramref name="offset"/> (null: to its end), to
+    /// <paramref name="destination"/> from its current position; returns the bytes written.
+    /// </summary>
+    public async Task<long> CopyToAsync(Stream destination, uint? expectedCrc32C, long offset, long? length, CancellationToken cancellationToken)
     {
-        var state = new DownloadState { Crc = Crc32C.InitialState };
+        var state = new DownloadState { Crc = Crc32C.InitialState, Start = offset, End = length is long count ? offset + count : null };
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
@@ -70,11 +73,11 @@ internal sealed class BlobDownload
                 if (fruitless >= _retry.MaxAttempts || !_budget.TryConsume())
                 {
                     throw Error(
-                        string.Create(CultureInfo.InvariantCulture, $"The download kept dropping; it stopped at byte {state.Reached}"),
+                        string.Create(CultureInfo.InvariantCulture, $"The download kept dropping; it stopped at byte {state.Position}"),
                         BlobProtocol.OpGet, PartUploadErrorCodes.NetworkError, 0, null, null, dropped as HttpRequestException ?? new HttpRequestException(dropped.Message, dropped));
                 }
 
-                Log.DownloadResumed(_logger, _dataHandle, state.Reached, _budget.Spent);
+                Log.DownloadResumed(_logger, _dataHandle, state.Position, _budget.Spent);
             }
         }
         finally
@@ -96,13 +99,20 @@ internal sealed class BlobDownload
     /// <summary>One request and its body. Returns null when the body was read to its end, or what cut it.</summary>
     private async Task<Exception?> CopyOneResponseAsync(Stream destination, DownloadState state, byte[] buffer, CancellationToken cancellationToken)
     {
-        long offset = state.Reached;
+        long offset = state.Position;
+        string? range = offset == 0 && state.End is null ? null
+            : string.Create(CultureInfo.InvariantCulture, $"bytes={offset}-{(state.End is long endByte ? (endByte - 1).ToString(CultureInfo.InvariantCulture) : string.Empty)}");
         using HttpResponseMessage response = await _runner.ExecuteAsync(
             BlobProtocol.OpGet,
-            token => _protocol.GetAsync(_endpoint, _layerId, _dataHandle, offset == 0 ? null : $"bytes={offset}-", _billingTag, token),
+            token => _protocol.GetAsync(_endpoint, _layerId, _dataHandle, range, _billingTag, token),
             cancellationToken).ConfigureAwait(false);
-        long skip = CheckStart(response, state);
+        long skip = CheckStart(response, state, ranged: range is not null);
         long? end = ExpectedEnd(response, offset);
+        if (state.End is long wanted && state.Total is long total)
+        {
+            // A range that passes the blob's end stops at its end.
+            state.End = Math.Min(wanted, total);
+        }
 
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _protocol.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
@@ -123,12 +133,19 @@ internal sealed class BlobDownload
 
                     int from = (int)Math.Min(skip, read);
                     skip -= from;
-                    if (from < read)
+                    int take = state.End is long last ? (int)Math.Min(read - from, last - state.Position) : read - from;
+                    if (take > 0)
                     {
-                        ReadOnlyMemory<byte> chunk = buffer.AsMemory(from, read - from);
+                        ReadOnlyMemory<byte> chunk = buffer.AsMemory(from, take);
                         await destination.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
                         state.Crc = Crc32C.Update(state.Crc, chunk.Span);
                         state.Reached += chunk.Length;
+                    }
+
+                    if (state.End is long stop && state.Position >= stop)
+                    {
+                        // The range is complete (a service that ignored the range sends more; it is not read).
+                        return null;
                     }
                 }
             }
@@ -142,13 +159,13 @@ internal sealed class BlobDownload
             return new TimeoutException($"The download body stalled for {_retry.AttemptTimeout}");
         }
 
-        return end is long expectedEnd && state.Reached < expectedEnd
+        return end is long expectedEnd && state.Position < expectedEnd
             ? new IOException("The download body ended before its declared length")
             : null;
     }
 
     /// <summary>Checks that the answer starts where the download stands; returns how many leading bytes to discard.</summary>
-    private long CheckStart(HttpResponseMessage response, DownloadState state)
+    private long CheckStart(HttpResponseMessage response, DownloadState state, bool ranged)
     {
         long? total = response.StatusCode == HttpStatusCode.PartialContent
             ? response.Content.Headers.ContentRange?.Length
@@ -163,7 +180,7 @@ internal sealed class BlobDownload
             state.Total = length;
         }
 
-        if (state.Reached == 0)
+        if (!ranged)
         {
             return response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent
                 ? 0
@@ -172,9 +189,9 @@ internal sealed class BlobDownload
 
         return response.StatusCode switch
         {
-            // The service ignored the range: the whole blob again, of which the bytes already written are skipped.
-            HttpStatusCode.OK => state.Reached,
-            HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From == state.Reached => 0,
+            // The service ignored the range: the whole blob again, of which the bytes before the position are skipped.
+            HttpStatusCode.OK => state.Position,
+            HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From == state.Position => 0,
             _ => throw Malformed("the answer to a ranged GET does not start at the byte requested"),
         };
     }
@@ -192,7 +209,17 @@ internal sealed class BlobDownload
 
     private sealed class DownloadState
     {
+        /// <summary>Gets the first byte of the blob to download.</summary>
+        public long Start { get; init; }
+
+        /// <summary>Gets or sets the byte after the last one to download, or null for the blob's end.</summary>
+        public long? End { get; set; }
+
+        /// <summary>Gets or sets the bytes written so far.</summary>
         public long Reached { get; set; }
+
+        /// <summary>Gets the next byte of the blob to write.</summary>
+        public long Position => Start + Reached;
 
         public long? Total { get; set; }
 

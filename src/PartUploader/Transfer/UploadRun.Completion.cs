@@ -99,23 +99,29 @@ internal sealed partial class UploadRun
 
         foreach ((long offset, long length, uint expected) in ranges)
         {
-            uint actual = 0;
-            long read = 0;
-            await ExecuteAsync(BlobProtocol.OpGet, async attemptToken =>
-            {
-                (actual, read) = await ReadRangeCrcAsync(offset, length, pool, attemptToken).ConfigureAwait(false);
-            }, token).ConfigureAwait(false);
-
-            if (actual != expected || read != length)
-            {
-                throw IntegrityError(string.Create(CultureInfo.InvariantCulture,
-                        $"The stored blob differs from the source at bytes {offset}-{offset + length - 1}: the service may assemble parts by number, not by list order; use PartNumbering.Reserved"), BlobProtocol.OpGet, PartUploadErrorCodes.ReadBackMismatch, status: 206, offset: offset);
-            }
-
-            Log.RangeVerified(_logger, UploadId, length, offset);
+            await VerifyRangeAsync(offset, length, expected, pool, ": the service may assemble parts by number, not by list order; use PartNumbering.Reserved", token).ConfigureAwait(false);
         }
 
         return ranges.Count;
+    }
+
+    /// <summary>Reads one byte range back and compares its CRC-32C; a difference is <see cref="PartUploadErrorCodes.ReadBackMismatch"/>.</summary>
+    private async Task VerifyRangeAsync(long offset, long length, uint expected, SegmentPool pool, string hint, CancellationToken token)
+    {
+        uint actual = 0;
+        long read = 0;
+        await ExecuteAsync(BlobProtocol.OpGet, async attemptToken =>
+        {
+            (actual, read) = await ReadRangeCrcAsync(offset, length, pool, attemptToken).ConfigureAwait(false);
+        }, token).ConfigureAwait(false);
+
+        if (actual != expected || read != length)
+        {
+            throw IntegrityError(string.Create(CultureInfo.InvariantCulture,
+                    $"The stored blob differs from the source at bytes {offset}-{offset + length - 1}{hint}"), BlobProtocol.OpGet, PartUploadErrorCodes.ReadBackMismatch, status: 206, offset: offset);
+        }
+
+        Log.RangeVerified(_logger, UploadId, length, offset);
     }
 
     private async Task<(uint Crc, long Read)> ReadRangeCrcAsync(long offset, long length, SegmentPool pool, CancellationToken token)
@@ -303,6 +309,14 @@ internal sealed partial class UploadRun
 
         _progress.AddAcknowledged(length);
         PartUploaderTelemetry.BytesUploaded.Add(length);
+        int verified = 0;
+        if (_options.VerifyFullReadBack && length > 0)
+        {
+            // Asked for, a single PUT is read back whole too (after its buffer went back, so the read needs no more than one segment).
+            await VerifyRangeAsync(0, length, digest.Crc32C, pool ?? new SegmentPool(SegmentPool.SegmentSize), string.Empty, token).ConfigureAwait(false);
+            verified = 1;
+        }
+
         TimeSpan elapsed = _time.GetElapsedTime(_started);
         _progress.Close(report: true);
         Log.SinglePutCompleted(_logger, _request.DataHandle, length, (long)elapsed.TotalMilliseconds);
@@ -319,7 +333,7 @@ internal sealed partial class UploadRun
             Md5 = blobDigests.Md5,
             Sha1 = blobDigests.Sha1,
             Sha256 = blobDigests.Sha256,
-            VerifiedRanges = 0,
+            VerifiedRanges = verified,
             Elapsed = elapsed,
         };
     }
