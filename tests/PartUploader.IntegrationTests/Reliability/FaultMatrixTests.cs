@@ -25,6 +25,15 @@ public enum MatrixFault
     VanishOnComplete,
     TokenExpiresMidUpload,
     DigestMismatchReported,
+
+    /// <summary>The service stops reading a part's body (forever): the client's stall timeout abandons the attempt.</summary>
+    StallBody,
+
+    /// <summary>The service reads the whole part and never starts its answer: the client's first-byte timeout abandons the attempt.</summary>
+    NoFirstByte,
+
+    /// <summary>A busy service: at most 1 or 2 blob requests in flight (503 with <c>Retry-After</c> beyond), the client at MaxConcurrency 16.</summary>
+    Capacity,
 }
 
 /// <summary>Collects one outcome per (fault, seed) cell across the class's tests.</summary>
@@ -116,6 +125,12 @@ public sealed class FaultMatrixTests(EmulatorFixture fixture, FaultMatrixReport 
         int variant = seed % 5;
         int partCount = variant == 4 ? 3 + (seed % 2) : 2 + (seed % 3);
 
+        if (fault == MatrixFault.Capacity)
+        {
+            // Enough parts to overflow a capacity of 2 while each part's answer is held (see RuleFor).
+            partCount = 4 + (seed % 3);
+        }
+
         // A token that expires twice must expire on two different parts: a part whose refreshed token is rejected again
         // fails by design (one refresh per part), and with parts in flight together the second expiry could hit a retry.
         bool sequential = seed % 2 == 0 || variant == 4 || (fault == MatrixFault.TokenExpiresMidUpload && variant == 3);
@@ -136,15 +151,27 @@ public sealed class FaultMatrixTests(EmulatorFixture fixture, FaultMatrixReport 
             return Task.FromResult(new AccessToken(Volatile.Read(ref token), DateTimeOffset.MaxValue));
         });
 
+        bool stall = fault is MatrixFault.StallBody or MatrixFault.NoFirstByte;
         PartUploadClient client = CreateClient(
             o =>
             {
-                o.MaxConcurrency = sequential ? 1 : 3;
+                o.MaxConcurrency = fault == MatrixFault.Capacity ? 16 : sequential ? 1 : 3;
+                o.MaxBufferedBytes = Math.Max(o.MaxBufferedBytes, (partCount + 1) * 5L * MiB);
                 o.Retry.MaxRetryAfter = TimeSpan.FromSeconds(2);
-                o.Retry.AttemptTimeout = fault == MatrixFault.SlowFirstByte ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(30);
+
+                // Stall kinds: an attempt timeout far beyond the cell's 90 s, so only the stall and first-byte timeouts can
+                // end a stalled attempt in time.
+                o.Retry.AttemptTimeout = fault == MatrixFault.SlowFirstByte ? TimeSpan.FromSeconds(1) : stall ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(30);
+                o.Retry.StallTimeout = stall ? TimeSpan.FromSeconds(1) : o.Retry.StallTimeout;
+                o.Retry.FirstByteTimeout = stall ? TimeSpan.FromSeconds(1) : o.Retry.FirstByteTimeout;
                 o.CompletionTimeout = TimeSpan.FromSeconds(20);
             },
             tokens);
+        int capacity = 1 + (seed % 2);
+        if (fault == MatrixFault.Capacity)
+        {
+            Emulator.Options.MaxRequestsInFlight = capacity;
+        }
 
         PartUploadResult? result = null;
         Exception? error = null;
@@ -165,9 +192,16 @@ public sealed class FaultMatrixTests(EmulatorFixture fixture, FaultMatrixReport 
         finally
         {
             Emulator.Faults.Remove(rule);
+            Emulator.Options.MaxRequestsInFlight = null;
         }
 
         rule.Fired.ShouldBeGreaterThan(0, $"{fault}/{seed}: the fault never fired, so the cell proves nothing");
+        if (fault == MatrixFault.Capacity)
+        {
+            Emulator.Journal.Entries.Count(e => e.FaultApplied == "capacity" && e.Path.Contains(handle, StringComparison.Ordinal))
+                .ShouldBeGreaterThan(0, $"{fault}/{seed}: the service at capacity {capacity} never refused a request, so the cell proves nothing");
+        }
+
         ShouldNeverReuseNumbers(handle);
         UploadRecord upload = UploadOf(handle);
         upload.State.ShouldNotBe(UploadState.Open, $"{fault}/{seed}: the upload was left open on the server");
@@ -242,6 +276,11 @@ public sealed class FaultMatrixTests(EmulatorFixture fixture, FaultMatrixReport 
             MatrixFault.TokenExpiresMidUpload => Target(FaultRule.ExpireToken(), seed, partCount),
             MatrixFault.DigestMismatchReported when variant == 3 => FaultRule.Status(400) with { Operation = EmulatorOperation.UploadPart, Times = FaultRule.Unlimited },
             MatrixFault.DigestMismatchReported => Target(FaultRule.Status(400), seed, partCount),
+            MatrixFault.StallBody => Target(FaultRule.StallBody((256 * 1024) + (variant * 65_536), Timeout.InfiniteTimeSpan), seed, partCount),
+            MatrixFault.NoFirstByte => Target(FaultRule.DelayResponse(Timeout.InfiniteTimeSpan), seed, partCount),
+
+            // Every part's answer is held 500 ms, so the parts the window sends at once overlap and the capacity refuses some.
+            MatrixFault.Capacity => FaultRule.DelayResponse(TimeSpan.FromMilliseconds(500)) with { Operation = EmulatorOperation.UploadPart, Times = FaultRule.Unlimited },
             _ => throw new ArgumentOutOfRangeException(nameof(fault)),
         };
     }
