@@ -33,6 +33,9 @@ internal static class ClientHost
             MaxBufferedBytes = spec.Budget,
             DigestAlgorithm = spec.Digest,
             SingleShotThreshold = Math.Min(spec.Budget, 50_000_000),
+
+            // busy: throttled parts are retried, and the emulator in discard mode cannot serve the read-back of retried ranges.
+            VerifyRetriedParts = spec.ServerCapacity is null,
         }, AccessTokenSource.FromToken(token));
         using PublishWorkload? publish = spec.Kind.StartsWith("publish", StringComparison.Ordinal)
             ? new PublishWorkload(spec, new Uri(Environment.GetEnvironmentVariable("BENCH_LOOKUP_URL")!), Environment.GetEnvironmentVariable("BENCH_CATALOG_HRN")!, layer, token)

@@ -49,6 +49,10 @@ internal sealed record CaseSpec
     /// <summary>publish only: <see cref="PublishOptions.PartitionsPerRequest"/> (null for the batch-upload baseline and the other kinds).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? PartitionsPerRequest { get; init; }
+
+    /// <summary>busy only: the emulator's capacity switch (blob requests in flight; 503 with Retry-After beyond).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ServerCapacity { get; init; }
 }
 
 /// <summary>One measured repetition, as the client process saw it.</summary>
@@ -165,6 +169,22 @@ internal sealed record CaseSummary
 
     /// <summary>For parts10k: every part number the emulator received was distinct (null when not checked).</summary>
     public bool? ServerPartNumbersUnique { get; init; }
+
+    /// <summary>busy only: the emulator's capacity C.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ServerCapacity { get; init; }
+
+    /// <summary>busy only: answers the emulator throttled over all repetitions.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? ThrottledAnswers { get; init; }
+
+    /// <summary>busy only: <see cref="ThrottledAnswers"/> per part uploaded (parts x repetitions).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ThrottledPerPart { get; init; }
+
+    /// <summary>busy only: throughput over the same upload at MaxConcurrency = C against the same capacity, same run.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? RatioVsCapacityBaseline { get; init; }
 
     public string? Error { get; init; }
 }

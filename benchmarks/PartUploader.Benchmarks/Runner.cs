@@ -24,7 +24,7 @@ internal sealed class Runner(RunSettings settings)
     private string _workDir = "";
 
     public static readonly string[] DefaultScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan"];
-    public static readonly string[] AllScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan", "parts10k", "publish"];
+    public static readonly string[] AllScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan", "parts10k", "publish", BusyScenario.Name];
 
     private long MainBytes => settings.Quick ? 128 * MiB : 1 * GiB;
 
@@ -68,6 +68,11 @@ internal sealed class Runner(RunSettings settings)
                         emulator.Journal.Clear();
                     }
 
+                    if (scenario == BusyScenario.Name)
+                    {
+                        BusyScenario.Prepare(emulator, spec);
+                    }
+
                     Console.Write(Invariant($"  {spec.Scenario,-10} {spec.Case,-10} {FormatBytes(spec.Bytes),10} x{spec.Repetitions} ... "));
                     CaseResult result = await RunChildAsync(spec, emulator, token);
                     bool? serverUnique = null;
@@ -83,7 +88,12 @@ internal sealed class Runner(RunSettings settings)
                         publish.Add(PublishScenario.Summarize(result, emulator.Journal.Entries));
                     }
 
-                    CaseSummary summary = Summarize(result, serverUnique);
+                    CaseSummary summary = Summarize(result, serverUnique) with { ServerCapacity = spec.ServerCapacity };
+                    if (scenario == BusyScenario.Name)
+                    {
+                        summary = BusyScenario.Complete(emulator, summary);
+                    }
+
                     summaries.Add(summary);
                     Console.WriteLine(result.Error is null ? Invariant($"{summary.MegabytesPerSecond,8:F0} MB/s") : "FAILED: " + result.Error);
                 }
@@ -104,11 +114,13 @@ internal sealed class Runner(RunSettings settings)
         }
 
         summaries = AddRatios(summaries);
+        summaries = [.. summaries.Select(s => BusyScenario.WithRatio(s, summaries))];
         machine.LoadAverageAtEnd = MachineFacts.LoadAverage();
         Console.WriteLine();
         Report.PrintTable(summaries);
         publish = PublishScenario.AddRatios(publish);
         PublishScenario.PrintTable(publish);
+        BusyScenario.PrintTable(summaries);
         Console.WriteLine(Invariant($"Load average at start {machine.LoadAverageAtStart}, at end {machine.LoadAverageAtEnd}."));
 
         if (settings.JsonPath is not null)
@@ -223,6 +235,9 @@ internal sealed class Runner(RunSettings settings)
 
             case "publish":
                 return PublishScenario.Plan(_workDir, settings);
+
+            case BusyScenario.Name:
+                return BusyScenario.Plan(await FileAsync(BusyScenario.FileBytes, sparse: true), WanCapBytesPerSecond, WanLatencyMs, settings.Quick);
 
             default:
                 throw new ArgumentException("Unknown scenario " + scenario);

@@ -51,7 +51,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
             }
             else
             {
-                endpoint.Window!.OnSuccess();
+                endpoint.Window!.OnSuccess(lease);
             }
         }
 

@@ -7,13 +7,16 @@ namespace PartUploader.Internal.Protocol;
 /// </summary>
 /// <remarks>
 /// The limit starts at <see cref="Capacity"/>. A throttled answer (429/503) halves it (at least 1) once per round: answers
-/// to requests admitted before the last decrease do not halve it again. It also sets a shared cooldown (the answer's
-/// <c>Retry-After</c>, else <see cref="DefaultCooldown"/>) during which no request is admitted. After <c>limit</c>
-/// consecutive successes the limit grows by one, up to <see cref="Capacity"/>. Growing back to the limit at which the
-/// last decrease happened is a probe of the service's capacity: each time the same limit is throttled again, the next
-/// probe needs twice as many successes (up to <see cref="MaxProbeFactor"/> times <c>limit</c>), so a service that takes
-/// only C requests (C = 1 too) is not probed every other request; growing past that limit resets this. Waiters are
-/// admitted in arrival order.
+/// to requests admitted before the last decrease do not halve it again, but each lowers it to the requests of that round
+/// the service still holds (16 sent at once to a service that takes 2 leave a limit of 2, not 8). It also sets a shared
+/// cooldown (the answer's <c>Retry-After</c>, else <see cref="DefaultCooldown"/> doubling per round throttled in a row)
+/// during which no request is admitted. After <c>limit</c> consecutive successes the limit grows by one, up to
+/// <see cref="Capacity"/>. A request admitted above the last level that worked is a probe of the service's capacity: when
+/// it is throttled the limit goes back to that level without a shared cooldown (the requests within it go on; only the
+/// probe's retry waits its <c>Retry-After</c>), and each time the same limit is throttled again the next probe needs twice
+/// as many successes (up to <see cref="MaxProbeFactor"/> times <c>limit</c>), so a service that takes only C requests
+/// (C = 1 too) is not probed every other request; growing past that limit resets this. Waiters are admitted in arrival
+/// order.
 /// </remarks>
 internal sealed class RequestWindow : IDisposable
 {
@@ -41,6 +44,8 @@ internal sealed class RequestWindow : IDisposable
     private int _throttledAt;
     private int _probeFactor = 1;
     private int _throttledRounds;
+    private int _stable;
+    private int _survivors;
     private bool _timerArmed;
     private long _cooldownUntil;
     private readonly TimeSpan _maxCooldown;
@@ -137,50 +142,74 @@ internal sealed class RequestWindow : IDisposable
         request is not null && request.Options.TryGetValue(CooldownTakenKey, out bool taken) && taken;
 
     /// <summary>
-    /// The answer (<paramref name="response"/>) to <paramref name="request"/>, admitted under <paramref name="lease"/>, was 429 or 503: halve the limit
-    /// once per round and cool down. The request is marked (<see cref="CooldownTaken"/>): its retry waits in the window,
-    /// so the retry strategy must not wait a second time.
+    /// The answer (<paramref name="response"/>) to <paramref name="request"/>, admitted under <paramref name="lease"/>, was
+    /// 429 or 503 (see <see cref="OnThrottled(Lease, TimeSpan?)"/>). When the window took the answer as its shared cooldown
+    /// the request is marked (<see cref="CooldownTaken"/>): its retry waits in the window, so the retry strategy must not
+    /// wait a second time.
     /// </summary>
     public void OnThrottled(Lease lease, TimeSpan? retryAfter, HttpRequestMessage request, HttpResponseMessage response)
     {
-        // Both: a handler below may have sent (and the answer name) a copy of the request the caller sees.
-        request.Options.Set(CooldownTakenKey, true);
-        response.RequestMessage?.Options.Set(CooldownTakenKey, true);
-        OnThrottled(lease, retryAfter);
+        if (OnThrottled(lease, retryAfter))
+        {
+            // Both: a handler below may have sent (and the answer name) a copy of the request the caller sees.
+            request.Options.Set(CooldownTakenKey, true);
+            response.RequestMessage?.Options.Set(CooldownTakenKey, true);
+        }
     }
 
-    /// <summary>The answer to a request admitted under <paramref name="lease"/> was 429 or 503: halve the limit once per round and cool down.</summary>
-    public void OnThrottled(Lease lease, TimeSpan? retryAfter)
+    /// <summary>
+    /// The answer to a request admitted under <paramref name="lease"/> was 429 or 503. A probe (a request above the last
+    /// level that worked) only puts the limit back to that level: the service is at its capacity, the requests within it
+    /// go on, and only the probe's retry waits. Any other throttled answer halves the limit once per round, lowers it to
+    /// the requests the service kept of those sent before the decrease, and pauses every new send (a shared cooldown).
+    /// </summary>
+    /// <returns>True when the window took a shared cooldown (the retry waits in the window); false for a probe.</returns>
+    public bool OnThrottled(Lease lease, TimeSpan? retryAfter)
     {
         lock (_gate)
         {
             Throttled++;
             _successes = 0;
+            if (lease.Round == _round && _stable > 0 && lease.Position > _stable && _limit > _stable)
+            {
+                NoteThrottledAt();
+                _limit = _stable;
+                return false;
+            }
+
             if (lease.Round == _round)
             {
-                // Throttled again at the same limit as last time: probing that limit waits twice as long next time.
-                _probeFactor = _limit == _throttledAt ? Math.Min(_probeFactor * 2, MaxProbeFactor) : 1;
-                _throttledAt = _limit;
+                NoteThrottledAt();
                 _limit = Math.Max(1, _limit / 2);
+                _survivors = _inFlight - 1;
                 _round++;
                 _throttledRounds++;
             }
-
-            TimeSpan wait = retryAfter is TimeSpan asked && asked > TimeSpan.Zero ? asked : DefaultCooldownAfter(_throttledRounds);
-            wait = wait > _maxCooldown ? _maxCooldown : wait;
-            if (wait <= TimeSpan.Zero)
+            else if (lease.Round == _round - 1 && _survivors > 0)
             {
-                return;
+                // Another answer to a request sent before the decrease: the service kept fewer than were in flight then.
+                _survivors--;
+                _limit = Math.Max(1, Math.Min(_limit, _survivors));
             }
 
-            long until = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
-            if (until > _cooldownUntil)
+            _stable = _limit;
+            StartCooldown(retryAfter is TimeSpan asked && asked > TimeSpan.Zero ? asked : DefaultCooldownAfter(_throttledRounds));
+            return true;
+        }
+    }
+
+    /// <summary>The answer to a request admitted under <paramref name="lease"/> was not throttled: the service took that many at once.</summary>
+    public void OnSuccess(Lease lease)
+    {
+        lock (_gate)
+        {
+            if (lease.Position > _stable && lease.Position <= _limit)
             {
-                _cooldownUntil = until;
-                _cooldownTimer.Change(wait, Timeout.InfiniteTimeSpan);
-                _timerArmed = true;
+                _stable = lease.Position;
             }
         }
+
+        OnSuccess();
     }
 
     /// <summary>The answer was not throttled: after <c>limit</c> consecutive ones the limit grows by one.</summary>
@@ -214,6 +243,31 @@ internal sealed class RequestWindow : IDisposable
         }
     }
 
+    /// <summary>Under the lock: throttled again at the same limit as last time, probing that limit waits twice as long next time.</summary>
+    private void NoteThrottledAt()
+    {
+        _probeFactor = _limit == _throttledAt ? Math.Min(_probeFactor * 2, MaxProbeFactor) : 1;
+        _throttledAt = _limit;
+    }
+
+    /// <summary>Under the lock: no request is admitted for <paramref name="wait"/> (capped), unless a longer cooldown runs.</summary>
+    private void StartCooldown(TimeSpan wait)
+    {
+        wait = wait > _maxCooldown ? _maxCooldown : wait;
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        long until = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
+        if (until > _cooldownUntil)
+        {
+            _cooldownUntil = until;
+            _cooldownTimer.Change(wait, Timeout.InfiniteTimeSpan);
+            _timerArmed = true;
+        }
+    }
+
     /// <summary>The cooldown without <c>Retry-After</c> after <paramref name="rounds"/> rounds throttled in a row: 1 s doubling, up to 32 s.</summary>
     private static TimeSpan DefaultCooldownAfter(int rounds)
     {
@@ -231,7 +285,7 @@ internal sealed class RequestWindow : IDisposable
             Volatile.Write(ref _peak, now);
         }
 
-        return new Lease(this, _round);
+        return new Lease(this, _round, now);
     }
 
     private void OnCooldownTimer()
@@ -281,12 +335,15 @@ internal sealed class RequestWindow : IDisposable
     }
 
     /// <summary>One place in the window, given back once.</summary>
-    internal sealed class Lease(RequestWindow owner, long round) : IDisposable
+    internal sealed class Lease(RequestWindow owner, long round, int position) : IDisposable
     {
         private int _left;
 
         /// <summary>Gets the window's round (count of decreases) when this request was admitted.</summary>
         public long Round { get; } = round;
+
+        /// <summary>Gets how many requests were in flight with this one when it was admitted (itself included).</summary>
+        public int Position { get; } = position;
 
         public void Dispose()
         {

@@ -12,27 +12,80 @@ public sealed class RequestWindowTests
     public async Task OnThrottled_HalvesOncePerRound_AndNotBelowOne()
     {
         using var window = new RequestWindow(16, _time);
-        RequestWindow.Lease a = await window.EnterAsync(CancellationToken.None);
-        RequestWindow.Lease b = await window.EnterAsync(CancellationToken.None);
-
-        window.OnThrottled(a, TimeSpan.Zero);
-        window.OnThrottled(b, TimeSpan.Zero);
-
-        window.Limit.ShouldBe(8, "b was admitted before the decrease: the same round halves once");
-        a.Dispose();
-        b.Dispose();
-        for (int expected = 4; expected >= 1; expected /= 2)
+        RequestWindow.Lease[] leases = new RequestWindow.Lease[4];
+        for (int i = 0; i < leases.Length; i++)
         {
-            _time.Advance(RequestWindow.MaxDefaultCooldown);
-            using RequestWindow.Lease next = await window.EnterAsync(CancellationToken.None);
-            window.OnThrottled(next, null);
-            window.Limit.ShouldBe(expected);
+            leases[i] = await window.EnterAsync(CancellationToken.None);
+        }
+
+        window.OnThrottled(leases[0], TimeSpan.Zero);
+        window.Limit.ShouldBe(8, "the first throttled answer of a round halves the limit");
+        window.OnThrottled(leases[1], TimeSpan.Zero);
+        window.Limit.ShouldBe(2, "leases[1] was admitted before the decrease: no second halving, but of the 4 sent the service kept 2");
+        foreach (RequestWindow.Lease lease in leases)
+        {
+            lease.Dispose();
+        }
+
+        _time.Advance(RequestWindow.MaxDefaultCooldown);
+        using (RequestWindow.Lease next = await window.EnterAsync(CancellationToken.None))
+        {
+            window.OnThrottled(next, null).ShouldBeTrue("within the level that worked: a shared cooldown");
+            window.Limit.ShouldBe(1);
         }
 
         _time.Advance(RequestWindow.MaxDefaultCooldown);
         using RequestWindow.Lease last = await window.EnterAsync(CancellationToken.None);
         window.OnThrottled(last, null);
         window.Limit.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task OnThrottled_BurstToAServiceOfCapacityTwo_LeavesALimitOfTwo()
+    {
+        using var window = new RequestWindow(16, _time);
+        var leases = new List<RequestWindow.Lease>();
+        for (int i = 0; i < 16; i++)
+        {
+            leases.Add(await window.EnterAsync(CancellationToken.None));
+        }
+
+        // The service kept the first two and refused the other 14.
+        foreach (RequestWindow.Lease refused in leases.Skip(2))
+        {
+            window.OnThrottled(refused, TimeSpan.FromSeconds(1));
+            refused.Dispose();
+        }
+
+        window.Limit.ShouldBe(2);
+        window.InFlight.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task OnThrottled_AProbeAboveTheLevelThatWorked_GoesBackToItWithoutASharedCooldown()
+    {
+        using var window = new RequestWindow(2, _time);
+        RequestWindow.Lease a = await window.EnterAsync(CancellationToken.None);
+        RequestWindow.Lease b = await window.EnterAsync(CancellationToken.None);
+        window.OnThrottled(b, TimeSpan.FromSeconds(5)).ShouldBeTrue();
+        b.Dispose();
+        window.Limit.ShouldBe(1, "halved");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        window.OnSuccess(a);
+        a.Dispose();
+        window.Limit.ShouldBe(2, "one success at a limit of 1 grows it");
+
+        RequestWindow.Lease held = await window.EnterAsync(CancellationToken.None);
+        RequestWindow.Lease probe = await window.EnterAsync(CancellationToken.None);
+        window.OnThrottled(probe, TimeSpan.FromSeconds(5)).ShouldBeFalse("a probe above the level that worked takes no shared cooldown");
+        probe.Dispose();
+        window.Limit.ShouldBe(1);
+
+        ValueTask<RequestWindow.Lease> next = window.EnterAsync(CancellationToken.None);
+        next.IsCompleted.ShouldBeFalse("the limit is 1 and one request is in flight");
+        held.Dispose();
+        using RequestWindow.Lease admitted = await next.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        window.InFlight.ShouldBe(1, "admitted as soon as the request within the level ended, with no clock advance");
     }
 
     [Fact]
