@@ -25,6 +25,7 @@ internal static class ClientHost
         using var lohListener = new LohAllocationListener();
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var workloads = new Workloads(http, baseUrl, token, layer);
+        var batch = new BatchWorkload(http, baseUrl, token, layer);
         var client = new PartUploadClient(http, new PartUploadClientOptions
         {
             BaseUrl = baseUrl,
@@ -58,6 +59,9 @@ internal static class ClientHost
             },
             "publish" => (_, directory) => publish!.PublishAsync(directory!),
             "publish-batch" => (_, directory) => publish!.UploadBatchAsync(directory!),
+            "batch-naive" => (_, directory) => batch.NaiveAsync(directory!, CancellationToken.None),
+            "batch-raw" => (_, directory) => batch.RawAsync(directory!, spec.Concurrency, CancellationToken.None),
+            "sdk-batch" => (_, directory) => BatchWorkload.SdkAsync(client, layer, directory!, CancellationToken.None),
             _ => throw new ArgumentException("Unknown kind " + spec.Kind),
         };
 

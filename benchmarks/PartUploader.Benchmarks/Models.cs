@@ -170,6 +170,10 @@ internal sealed record CaseSummary
     /// <summary>For parts10k: every part number the emulator received was distinct (null when not checked).</summary>
     public bool? ServerPartNumbersUnique { get; init; }
 
+    /// <summary>batch only: files (blobs) uploaded per second.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? FilesPerSecond { get; init; }
+
     /// <summary>busy only: the emulator's capacity C.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? ServerCapacity { get; init; }

@@ -2,7 +2,7 @@
 //
 //   dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--micro] [--publish-count N] [--publish-size BYTES]
 //
-// Scenarios: raw naive sdk-file sdk-stream scale wan (the default set), parts10k, publish and busy (opt-in), or "all".
+// Scenarios: raw naive sdk-file sdk-stream scale wan (the default set), parts10k, publish, busy and batch (opt-in), or "all".
 using PartUploader.Benchmarks;
 using PartUploader.Benchmarks.Micro;
 
@@ -39,7 +39,8 @@ for (int i = 0; i < args.Length; i++)
         case "--help" or "-h":
             Console.WriteLine("""
                 Usage: dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--micro] [--publish-count N] [--publish-size BYTES]
-                  scenarios: raw naive sdk-file sdk-stream scale wan (default set), parts10k (opt-in, long), publish (opt-in), busy (opt-in: a service at capacity 1 or 2), all
+                  scenarios: raw naive sdk-file sdk-stream scale wan (default set), parts10k (opt-in, long), publish (opt-in), busy (opt-in: a service at capacity 1 or 2),
+                              batch (opt-in: 10,000 x 64 KiB, 200 x 8 MiB, a mix; one blob per file), all
                   --quick   small sizes, one repetition (a smoke run, under a minute)
                   --micro   BenchmarkDotNet micro-benchmarks (digest throughput, engine allocations per part);
                             alone it runs only those, with scenarios it runs both

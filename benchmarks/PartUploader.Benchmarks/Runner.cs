@@ -24,7 +24,7 @@ internal sealed class Runner(RunSettings settings)
     private string _workDir = "";
 
     public static readonly string[] DefaultScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan"];
-    public static readonly string[] AllScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan", "parts10k", "publish", BusyScenario.Name];
+    public static readonly string[] AllScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan", "parts10k", "publish", BusyScenario.Name, BatchScenario.Name];
 
     private long MainBytes => settings.Quick ? 128 * MiB : 1 * GiB;
 
@@ -114,13 +114,14 @@ internal sealed class Runner(RunSettings settings)
         }
 
         summaries = AddRatios(summaries);
-        summaries = [.. summaries.Select(s => BusyScenario.WithRatio(s, summaries))];
+        summaries = [.. summaries.Select(s => BatchScenario.WithRatios(BusyScenario.WithRatio(s, summaries), summaries))];
         machine.LoadAverageAtEnd = MachineFacts.LoadAverage();
         Console.WriteLine();
         Report.PrintTable(summaries);
         publish = PublishScenario.AddRatios(publish);
         PublishScenario.PrintTable(publish);
         BusyScenario.PrintTable(summaries);
+        BatchScenario.PrintTable(summaries);
         Console.WriteLine(Invariant($"Load average at start {machine.LoadAverageAtStart}, at end {machine.LoadAverageAtEnd}."));
 
         if (settings.JsonPath is not null)
@@ -235,6 +236,9 @@ internal sealed class Runner(RunSettings settings)
 
             case "publish":
                 return PublishScenario.Plan(_workDir, settings);
+
+            case BatchScenario.Name:
+                return BatchScenario.Plan(_workDir, settings.Quick);
 
             case BusyScenario.Name:
                 return BusyScenario.Plan(await FileAsync(BusyScenario.FileBytes, sparse: true), WanCapBytesPerSecond, WanLatencyMs, settings.Quick);
