@@ -36,6 +36,26 @@ public sealed class DirectoryUploadTests(CliEmulatorFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Upload_DirectoryWithACsvManifest_WritesOneRowPerFile()
+    {
+        string dir = MakeTree("csvtree", ["a.bin", "sub/b.bin"]);
+        string prefix = CliEmulatorFixture.NewHandle("c") + ".";
+        string manifest = Path.Combine(fixture.WorkDirectory, prefix + "manifest.csv");
+
+        CliResult result = await CliRunner.RunAsync(["upload", dir, .. fixture.Target(), "--handle-prefix", prefix, "--manifest", manifest]);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        string[] lines = (await File.ReadAllLinesAsync(manifest)).Where(l => l.Length > 0).ToArray();
+        lines[0].ShouldBe("source,handle,size,crc32c,md5,sha1,sha256,error,message");
+        lines.Skip(1).Select(l => l.Split(',')[1]).Order().ShouldBe([prefix + "a.bin", prefix + "sub.b.bin"]);
+        foreach (string[] row in lines.Skip(1).Select(l => l.Split(',')))
+        {
+            long.Parse(row[2], System.Globalization.CultureInfo.InvariantCulture).ShouldBe(new FileInfo(row[0]).Length);
+            row[3].Length.ShouldBe(8);
+        }
+    }
+
+    [Fact]
     public async Task Upload_DirectoryWithAFailingFile_ExitsFourAndTheOthersAreStored()
     {
         string dir = MakeTree("partial", ["ok1.bin", "bad.bin", "ok2.bin"]);

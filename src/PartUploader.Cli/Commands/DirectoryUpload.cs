@@ -83,7 +83,8 @@ internal static class DirectoryUpload
             FileStream file = File.Create(manifest);
             await using (file.ConfigureAwait(false))
             {
-                await result.WriteManifestAsync(file, CancellationToken.None).ConfigureAwait(false);
+                BatchManifestFormat format = manifest.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? BatchManifestFormat.Csv : BatchManifestFormat.Json;
+                await result.WriteManifestAsync(file, format, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }

@@ -84,7 +84,7 @@ internal sealed class UploadCommandOptions
 
     public Option<string?> Manifest { get; } = new("--manifest")
     {
-        Description = "Directory: write a JSON manifest (per file: source, handle, size, crc32c, or its error) to this file.",
+        Description = "Directory: write a manifest (per file: source, handle, size, crc32c, digests, or its error) to this file: CSV when its name ends in .csv, else JSON.",
         HelpName = "file",
     };
 

@@ -3,9 +3,19 @@ using System.Text.Json;
 
 namespace PartUploader;
 
-/// <summary>Writes a batch's manifest as JSON: what a publisher needs afterwards, one object per item.</summary>
+/// <summary>Writes a batch's manifest as JSON or CSV: what a publisher needs afterwards, one object (or row) per item.</summary>
 internal static class BatchManifest
 {
+    /// <summary>The CSV header; a column is empty where the item has no value (digests not asked for; size and CRC of a failed item).</summary>
+    public const string CsvHeader = "source,handle,size,crc32c,md5,sha1,sha256,error,message";
+
+    public static Task WriteAsync(BatchUploadResult result, Stream destination, BatchManifestFormat format, CancellationToken cancellationToken) => format switch
+    {
+        BatchManifestFormat.Json => WriteAsync(result, destination, cancellationToken),
+        BatchManifestFormat.Csv => WriteCsvAsync(result, destination, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown manifest format."),
+    };
+
     public static async Task WriteAsync(BatchUploadResult result, Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -41,6 +51,41 @@ internal static class BatchManifest
         writer.WriteEndObject();
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>RFC 4180: comma-separated, CRLF line ends, fields with a comma, quote or line break quoted (quotes doubled); UTF-8 without a BOM.</summary>
+    private static async Task WriteCsvAsync(BatchUploadResult result, Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var writer = new StreamWriter(destination, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024, leaveOpen: true) { NewLine = "\r\n" };
+        await using (writer.ConfigureAwait(false))
+        {
+            await writer.WriteLineAsync(CsvHeader.AsMemory(), cancellationToken).ConfigureAwait(false);
+            foreach (BatchItemResult item in result.Items)
+            {
+                PartUploadResult? stored = item.Result;
+                string?[] fields =
+                [
+                    item.Item.Source,
+                    item.Item.DataHandle,
+                    stored?.Size.ToString(CultureInfo.InvariantCulture),
+                    stored?.Crc32C.ToString("x8", CultureInfo.InvariantCulture),
+                    stored?.Md5,
+                    stored?.Sha1,
+                    stored?.Sha256,
+                    stored is null ? (item.Error is PartUploadException { ErrorCode: { } code } ? code : item.Error?.GetType().Name) : null,
+                    stored is null ? item.Error?.Message : null,
+                ];
+                await writer.WriteLineAsync(string.Join(',', fields.Select(Quote)).AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Quote(string? field) =>
+        field is null ? string.Empty
+        : field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field
+        : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
     {

@@ -64,6 +64,18 @@ public sealed class BatchUploadResult
     public Task WriteManifestAsync(Stream destination, CancellationToken cancellationToken = default) =>
         BatchManifest.WriteAsync(this, destination, cancellationToken);
 
+    /// <summary>
+    /// Writes the manifest as JSON or as CSV. The CSV has a header row (<c>source,handle,size,crc32c,md5,sha1,sha256,error,message</c>)
+    /// and one row per item (RFC 4180 quoting, CRLF line ends, UTF-8); a column is empty where the item has no value.
+    /// </summary>
+    /// <param name="destination">Where to write; not disposed.</param>
+    /// <param name="format">JSON or CSV.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the manifest is written.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="format"/> is not a defined value.</exception>
+    public Task WriteManifestAsync(Stream destination, BatchManifestFormat format, CancellationToken cancellationToken = default) =>
+        BatchManifest.WriteAsync(this, destination, format, cancellationToken);
+
     /// <inheritdoc/>
     public override string ToString() => $"BatchUploadResult(Succeeded={Succeeded}, Failed={Failed}, Bytes={Bytes}, Elapsed={Elapsed})";
 }

@@ -171,6 +171,42 @@ public sealed class BatchUploadTests(EmulatorFixture fixture) : EmulatorTestBase
         entries[1].GetProperty("error").GetString().ShouldBe(nameof(FileNotFoundException));
     }
 
+    [Fact]
+    public async Task WriteManifestAsync_Csv_OneQuotedRowPerItemWithTheJsonManifestsValues()
+    {
+        string ok = NewHandle("manifest-csv");
+        string awkward = WriteFile(Data(5000, 11));
+        string named = Path.Combine(Path.GetDirectoryName(awkward)!, "a, \"quoted\" name.bin");
+        File.Move(awkward, named);
+        PartUploadClient sut = CreateClient();
+        BatchUploadResult result = await sut.UploadBatchAsync(
+            [BatchUploadItem.FromFile(named, ok), BatchUploadItem.FromFile(Path.Combine(_root, "missing.bin"), NewHandle("manifest-csv-missing"))],
+            new BatchUploadOptions { LayerId = BlobEmulatorOptions.DemoVersionedLayerId, WholeBlobDigests = WholeBlobDigests.Sha1 });
+        using var csv = new MemoryStream();
+
+        await result.WriteManifestAsync(csv, BatchManifestFormat.Csv);
+
+        string[] lines = System.Text.Encoding.UTF8.GetString(csv.ToArray()).Split("\r\n");
+        lines[0].ShouldBe("source,handle,size,crc32c,md5,sha1,sha256,error,message");
+        string crc = result.Items[0].Result!.Crc32C.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+#pragma warning disable CA5350 // The service offers SHA1 digests; the test checks the one the SDK computed.
+        string sha1 = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(Data(5000, 11)));
+#pragma warning restore CA5350
+        lines[1].ShouldBe($"\"{named.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{ok},5000,{crc},,{sha1},,,");
+        lines[2].ShouldStartWith(Path.Combine(_root, "missing.bin") + ",");
+        lines[2].ShouldContain(",,,,,," + nameof(FileNotFoundException) + ",");
+        lines[3].ShouldBeEmpty("the last row ends with CRLF");
+        lines.Length.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task WriteManifestAsync_UndefinedFormat_Throws()
+    {
+        var result = new BatchUploadResult([], TimeSpan.Zero);
+
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => result.WriteManifestAsync(Stream.Null, (BatchManifestFormat)7));
+    }
+
     private void WriteTree(Dictionary<string, byte[]> files)
     {
         foreach ((string relative, byte[] data) in files)
