@@ -19,17 +19,17 @@ public sealed class BatchUploadItem
     /// <summary>Gets the data handle the blob is stored under (single-use in a layer).</summary>
     public string DataHandle { get; }
 
-    /// <summary>Gets the layer, or null for <see cref="BatchUploadOptions.LayerId"/>.</summary>
+    /// <summary>Gets the layer, or null for <see cref="BatchUploadOptions.LayerId"/> (see <see cref="WithLayer"/>).</summary>
     /// <value>The default value is <see langword="null"/>.</value>
-    public string? LayerId { get; init; }
+    public string? LayerId { get; private init; }
 
-    /// <summary>Gets the content type, or null for <see cref="BatchUploadOptions.ContentType"/>.</summary>
+    /// <summary>Gets the content type, or null for <see cref="BatchUploadOptions.ContentType"/> (see <see cref="WithContentType"/>).</summary>
     /// <value>The default value is <see langword="null"/>.</value>
-    public string? ContentType { get; init; }
+    public string? ContentType { get; private init; }
 
-    /// <summary>Gets the content encoding (for example <c>gzip</c>), or null for none.</summary>
+    /// <summary>Gets the content encoding (for example <c>gzip</c>), or null for none (see <see cref="WithContentEncoding"/>).</summary>
     /// <value>The default value is <see langword="null"/>.</value>
-    public string? ContentEncoding { get; init; }
+    public string? ContentEncoding { get; private init; }
 
     internal string? FilePath { get; }
 
@@ -61,9 +61,38 @@ public sealed class BatchUploadItem
     public static IReadOnlyList<BatchUploadItem> FromDirectory(string directory, DirectoryUploadOptions? options = null) =>
         DirectoryItems.List(directory, options ?? new DirectoryUploadOptions());
 
-    /// <summary>The same item, stored with the given content encoding.</summary>
-    internal BatchUploadItem WithContentEncoding(string contentEncoding) =>
-        new(Source, DataHandle, FilePath, OpenAsync) { LayerId = LayerId, ContentType = ContentType, ContentEncoding = contentEncoding };
+    /// <summary>The same item, stored in another layer than <see cref="BatchUploadOptions.LayerId"/>.</summary>
+    /// <param name="layerId">The layer; checked when the item starts (an invalid one fails this item only).</param>
+    /// <returns>A copy of this item with <see cref="LayerId"/> set.</returns>
+    /// <exception cref="ArgumentException"><paramref name="layerId"/> is null, empty or white space.</exception>
+    public BatchUploadItem WithLayer(string layerId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(layerId);
+        return Copy(layerId, ContentType, ContentEncoding);
+    }
+
+    /// <summary>The same item, stored with another content type than <see cref="BatchUploadOptions.ContentType"/>.</summary>
+    /// <param name="contentType">The content type, for example <c>application/x-protobuf</c>.</param>
+    /// <returns>A copy of this item with <see cref="ContentType"/> set.</returns>
+    /// <exception cref="ArgumentException"><paramref name="contentType"/> is null, empty or white space.</exception>
+    public BatchUploadItem WithContentType(string contentType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
+        return Copy(LayerId, contentType, ContentEncoding);
+    }
+
+    /// <summary>The same item, declared as stored with a content encoding (the bytes are sent as they are).</summary>
+    /// <param name="contentEncoding">The content encoding, for example <c>gzip</c>.</param>
+    /// <returns>A copy of this item with <see cref="ContentEncoding"/> set.</returns>
+    /// <exception cref="ArgumentException"><paramref name="contentEncoding"/> is null, empty or white space.</exception>
+    public BatchUploadItem WithContentEncoding(string contentEncoding)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(contentEncoding);
+        return Copy(LayerId, ContentType, contentEncoding);
+    }
+
+    private BatchUploadItem Copy(string? layerId, string? contentType, string? contentEncoding) =>
+        new(Source, DataHandle, FilePath, OpenAsync) { LayerId = layerId, ContentType = contentType, ContentEncoding = contentEncoding };
 
     /// <inheritdoc/>
     public override string ToString() => $"BatchUploadItem(Source={Source}, DataHandle={DataHandle})";

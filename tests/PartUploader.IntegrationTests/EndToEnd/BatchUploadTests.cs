@@ -200,6 +200,52 @@ public sealed class BatchUploadTests(EmulatorFixture fixture) : EmulatorTestBase
     }
 
     [Fact]
+    public async Task UploadBatchAsync_PerItemLayerContentTypeAndEncoding_OverrideTheBatchsOnTheWire()
+    {
+        string plain = NewHandle("item-plain");
+        string other = NewHandle("item-other");
+        string typed = NewHandle("item-typed");
+        string encoded = NewHandle("item-encoded");
+        PartUploadClient sut = CreateClient();
+
+        BatchUploadResult result = await sut.UploadBatchAsync(
+            [
+                BatchUploadItem.FromFile(WriteFile(Data(3000, 21)), plain),
+                BatchUploadItem.FromFile(WriteFile(Data(4000, 22)), other).WithLayer(BlobEmulatorOptions.DemoIndexLayerId),
+                BatchUploadItem.FromFile(WriteFile(Data(5000, 23)), typed).WithContentType("text/plain"),
+                BatchUploadItem.FromFile(WriteFile(Data(6000, 24)), encoded).WithContentEncoding("gzip"),
+            ],
+            new BatchUploadOptions { LayerId = BlobEmulatorOptions.DemoVersionedLayerId });
+
+        ShouldHaveStored(plain, Data(3000, 21));
+        (await sut.ExistsAsync(BlobEmulatorOptions.DemoIndexLayerId, other)).ShouldBeTrue();
+        (await sut.ExistsAsync(BlobEmulatorOptions.DemoVersionedLayerId, other)).ShouldBeFalse();
+
+        // The demo layers take only their configured content type and no encoding: each item's own value reached the
+        // wire and was refused, for that item alone.
+        result.Failures.Select(f => (f.Item.DataHandle, ((PartUploadException)f.Error!).ErrorCode)).ShouldBe(
+            [(typed, "E_BLOB_CONTENT_TYPE_MISMATCH"), (encoded, "E_BLOB_CONTENT_ENCODING_MISMATCH")]);
+        (await WaitForEntryAsync(e => e.Path.EndsWith("/" + typed, StringComparison.Ordinal))).ContentType.ShouldBe("text/plain");
+        (await WaitForEntryAsync(e => e.Path.EndsWith("/" + encoded, StringComparison.Ordinal))).Headers
+            .ShouldContain(h => string.Equals(h.Key, "Content-Encoding", StringComparison.OrdinalIgnoreCase) && h.Value == "gzip");
+    }
+
+    [Fact]
+    public void With_ReturnsACopy_AndRefusesEmptyValues()
+    {
+        BatchUploadItem item = BatchUploadItem.FromFile("a.bin", "h");
+
+        BatchUploadItem layered = item.WithLayer("tiles");
+
+        item.LayerId.ShouldBeNull();
+        layered.LayerId.ShouldBe("tiles");
+        layered.DataHandle.ShouldBe("h");
+        Should.Throw<ArgumentException>(() => item.WithLayer(" "));
+        Should.Throw<ArgumentException>(() => item.WithContentType(""));
+        Should.Throw<ArgumentException>(() => item.WithContentEncoding(null!));
+    }
+
+    [Fact]
     public async Task WriteManifestAsync_UndefinedFormat_Throws()
     {
         var result = new BatchUploadResult([], TimeSpan.Zero);

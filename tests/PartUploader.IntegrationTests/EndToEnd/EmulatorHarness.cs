@@ -97,6 +97,29 @@ public abstract class EmulatorTestBase : IDisposable
         return path;
     }
 
+    /// <summary>Returns the first journal entry that matches, waiting for it through the journal's <c>Added</c> event (no polling): the emulator journals a request after answering it; fails after 30 seconds.</summary>
+    protected async Task<JournalEntry> WaitForEntryAsync(Func<JournalEntry, bool> match)
+    {
+        var added = new TaskCompletionSource<JournalEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnAdded(JournalEntry entry)
+        {
+            if (match(entry))
+            {
+                added.TrySetResult(entry);
+            }
+        }
+
+        Emulator.Journal.Added += OnAdded;
+        try
+        {
+            return Emulator.Journal.Entries.FirstOrDefault(match) ?? await added.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Emulator.Journal.Added -= OnAdded;
+        }
+    }
+
     protected void ShouldHaveStored(string handle, byte[] expected)
     {
         using Stream? stored = Emulator.OpenBlob(BlobEmulatorOptions.DemoVersionedLayerId, handle);

@@ -74,29 +74,6 @@ public abstract class PublishingTestBase : EmulatorTestBase
         }
     }
 
-    /// <summary>Returns the first journal entry that matches, waiting for it through the journal's <c>Added</c> event (no polling); fails after 30 seconds.</summary>
-    protected async Task<JournalEntry> WaitForEntryAsync(Func<JournalEntry, bool> match)
-    {
-        var added = new TaskCompletionSource<JournalEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnAdded(JournalEntry entry)
-        {
-            if (match(entry))
-            {
-                added.TrySetResult(entry);
-            }
-        }
-
-        Emulator.Journal.Added += OnAdded;
-        try
-        {
-            return Emulator.Journal.Entries.FirstOrDefault(match) ?? await added.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            Emulator.Journal.Added -= OnAdded;
-        }
-    }
-
     protected JournalEntry[] Since(DateTimeOffset start, EmulatorOperation operation) =>
         [.. Emulator.Journal.Entries.Where(e => e.Timestamp >= start && e.Operation == operation)];
 }
