@@ -115,7 +115,8 @@ public partial class PartUploadClient
     /// <exception cref="ArgumentException">The stream is not readable, or an option is invalid (before any request).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The blob cannot fit the part limits (before any request).</exception>
     /// <exception cref="BlobAlreadyExistsException">The data handle already holds a blob.</exception>
-    /// <exception cref="PartChecksumMismatchException">The source changed or ended early, or the stored blob differs from it.</exception>
+    /// <exception cref="SourceChangedException">The source changed or ended before its declared length.</exception>
+    /// <exception cref="PartChecksumMismatchException">The service kept rejecting a part's digest, or the stored blob differs from the source.</exception>
     /// <exception cref="UploadNotFoundException">The upload vanished on the server.</exception>
     /// <exception cref="PartUploadException">The service or the network failed and retries ran out, or <see cref="PartUploadOptions.TimeLimit"/> passed (<see cref="PartUploadErrorCodes.TimeLimitExceeded"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -147,7 +148,8 @@ public partial class PartUploadClient
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     /// <exception cref="BlobAlreadyExistsException">The data handle already holds a blob.</exception>
-    /// <exception cref="PartChecksumMismatchException">The file changed or shrank during the upload, or the stored blob differs from it.</exception>
+    /// <exception cref="SourceChangedException">The file changed or shrank during the upload.</exception>
+    /// <exception cref="PartChecksumMismatchException">The service kept rejecting a part's digest, or the stored blob differs from the file.</exception>
     /// <exception cref="PartUploadException">The service or the network failed and retries ran out, or <see cref="PartUploadOptions.TimeLimit"/> passed (<see cref="PartUploadErrorCodes.TimeLimitExceeded"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual async Task<PartUploadResult> UploadAsync(string filePath, PartUploadOptions options, CancellationToken cancellationToken = default)
@@ -177,7 +179,7 @@ public partial class PartUploadClient
     /// Parts sent on resume are out of number order, so they are read back and verified like retried parts.
     /// </remarks>
     /// <exception cref="ArgumentException"><see cref="PartUploadOptions.JournalPath"/> is not set, or the options do not match the journal.</exception>
-    /// <exception cref="PartChecksumMismatchException">The file changed since the interrupted upload (<c>SourceChanged</c>).</exception>
+    /// <exception cref="SourceChangedException">The file changed since the interrupted upload (<see cref="PartUploadErrorCodes.SourceChanged"/>).</exception>
     /// <exception cref="UploadNotFoundException">The upload no longer exists on the service.</exception>
     /// <exception cref="PartUploadException">The journal cannot be used (<c>JournalInvalid</c>), or the service failed, or <see cref="PartUploadOptions.TimeLimit"/> passed (<see cref="PartUploadErrorCodes.TimeLimitExceeded"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>

@@ -384,9 +384,9 @@ internal sealed partial class UploadRun
         }
     }
 
-    private PartChecksumMismatchException SourceTooShort(long got, long expected) => _errors.SourceTooShort(got, expected);
+    private SourceChangedException SourceTooShort(long got, long expected) => _errors.SourceTooShort(got, expected);
 
-    private PartChecksumMismatchException SourceChangedDuringUpload() => _errors.SourceChanged();
+    private SourceChangedException SourceChangedDuringUpload() => _errors.SourceChanged();
 
     private PartUploadException NumbersExhausted(int index) => _errors.NumbersExhausted(index);
 
