@@ -46,7 +46,11 @@ public partial class PartUploadClient
     /// <param name="options">The configuration; validated now.</param>
     /// <param name="tokenSource">The bearer tokens: <see cref="AccessTokenSource.FromToken"/>, <see cref="HereTokenSource"/>, or your own.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names each property, value and allowed range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">
+    /// The options are invalid (the message names each property, value and allowed range), or set
+    /// <see cref="PartUploadClientOptions.CredentialsFile"/> or <see cref="PartUploadClientOptions.TokenRequestFormat"/>,
+    /// which only dependency injection reads (here <paramref name="tokenSource"/> supplies the tokens).
+    /// </exception>
     public PartUploadClient(HttpClient httpClient, PartUploadClientOptions options, AccessTokenSource tokenSource)
         : this(httpClient, options, tokenSource, null)
     {
@@ -58,9 +62,13 @@ public partial class PartUploadClient
     /// <param name="tokenSource">The bearer tokens.</param>
     /// <param name="logger">Where to log; null for none.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">
+    /// The options are invalid, or set <see cref="PartUploadClientOptions.CredentialsFile"/> or
+    /// <see cref="PartUploadClientOptions.TokenRequestFormat"/>, which only dependency injection reads (here
+    /// <paramref name="tokenSource"/> supplies the tokens).
+    /// </exception>
     public PartUploadClient(HttpClient httpClient, PartUploadClientOptions options, AccessTokenSource tokenSource, ILogger<PartUploadClient>? logger)
-        : this(httpClient, options, tokenSource, logger, TimeProvider.System, pipeline: null, DefaultName, lookup: null)
+        : this(httpClient, WithoutTokenSourceOptions(options), tokenSource, logger, TimeProvider.System, pipeline: null, DefaultName, lookup: null)
     {
     }
 
@@ -101,6 +109,13 @@ public partial class PartUploadClient
         var settings = new RefitSettings(SystemTextJsonContentSerializer.ForContext(BlobJsonContext.Default));
         _protocol = new BlobProtocol(RestService.ForGenerated<IBlobApi>(refitClient, settings), timeProvider);
         _pipeline = pipeline ?? UploadPipeline.Create(options.Retry, timeProvider, _logger);
+    }
+
+    private static PartUploadClientOptions WithoutTokenSourceOptions(PartUploadClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        TokenSourceOptionsCheck.ThrowIfSet(DefaultName, options, "the constructor's tokenSource argument");
+        return options;
     }
 
     /// <summary>Gets or sets an observer of transfers, for tests and benchmarks.</summary>

@@ -101,7 +101,7 @@ internal sealed partial class UploadRun
             resume is null ? null : Math.Max(resume.PartCount, resume.NumbersReservedThrough),
             _request.Journal is null ? null : number => _journal?.EnsureReserved(number));
         var acknowledgedBefore = new HashSet<int>();
-        int concurrency = (int)Math.Clamp(_options.MaxBufferedBytes / Math.Max(1, plan.BaseSize), 1, _options.MaxConcurrency);
+        int concurrency = ConcurrencyLimit.For(_options, plan.BaseSize, _logger);
         using var slots = new SemaphoreSlim(concurrency, concurrency);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
         CancellationToken token = linked.Token;
