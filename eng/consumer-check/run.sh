@@ -28,6 +28,12 @@ for id in PartUploader PartUploader.Emulator PartUploader.Cli; do
     [ -f "$work/app/feed/$id.$version.$ext" ] || { echo "consumer-check: $id.$version.$ext was not packed" >&2; exit 1; }
   done
 done
+# The packs here are unstamped (no -p:Version): they carry the version the repository states in eng/Packaging.props.
+stated=$(sed -nE 's|.*<PartUploaderVersion>([^<]+)</PartUploaderVersion>.*|\1|p' "$repo/eng/Packaging.props")
+if [ "$version" != "$stated" ]; then
+  echo "consumer-check: packed version $version, but eng/Packaging.props states $stated" >&2
+  exit 1
+fi
 echo "consumer-check: packed version $version:"
 (cd "$work/app/feed" && ls -1)
 
