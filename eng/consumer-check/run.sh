@@ -28,8 +28,39 @@ for id in PartUploader PartUploader.Emulator PartUploader.Cli; do
     [ -f "$work/app/feed/$id.$version.$ext" ] || { echo "consumer-check: $id.$version.$ext was not packed" >&2; exit 1; }
   done
 done
+# The packs here are unstamped (no -p:Version): they carry the version the repository states in eng/Packaging.props.
+stated=$(sed -nE 's|.*<PartUploaderVersion>([^<]+)</PartUploaderVersion>.*|\1|p' "$repo/eng/Packaging.props")
+if [ "$version" != "$stated" ]; then
+  echo "consumer-check: packed version $version, but eng/Packaging.props states $stated" >&2
+  exit 1
+fi
 echo "consumer-check: packed version $version:"
 (cd "$work/app/feed" && ls -1)
+
+# Each package depends on exactly what it uses: the dependency ids in its packed .nuspec, compared as a set.
+# A new dependency (or a dropped one) is a deliberate change to this list, reviewed with the package.
+declare -A expected_dependencies=(
+  [PartUploader]="Microsoft.Extensions.Configuration.Abstractions Microsoft.Extensions.Configuration.Binder Microsoft.Extensions.Http Microsoft.Extensions.Logging.Abstractions Microsoft.Extensions.Options Microsoft.Extensions.Options.ConfigurationExtensions Polly.Core Polly.Extensions Refit System.IO.Hashing"
+  [PartUploader.Emulator]="System.IO.Hashing"
+  [PartUploader.Cli]=""
+)
+nuspec() {
+  if command -v unzip >/dev/null 2>&1; then unzip -p "$1" '*.nuspec'
+  else python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); sys.stdout.write(next(z.read(n).decode() for n in z.namelist() if n.endswith(".nuspec")))' "$1"; fi
+}
+for id in "${!expected_dependencies[@]}"; do
+  spec=$(nuspec "$work/app/feed/$id.$version.nupkg")
+  actual=$(printf '%s\n' "$spec" | sed -nE 's/.*<dependency id="([^"]+)".*/\1/p' | LC_ALL=C sort -u | tr '\n' ' ' | sed 's/ $//')
+  wanted=$(printf '%s\n' ${expected_dependencies[$id]} | grep . | LC_ALL=C sort -u | tr '\n' ' ' | sed 's/ $//' || true)
+  if [ "$actual" != "$wanted" ]; then
+    echo "consumer-check: $id depends on [$actual], expected [$wanted]" >&2
+    exit 1
+  fi
+  for element in '<icon>icon.png</icon>' '<releaseNotes>' '<readme>README.md</readme>'; do
+    printf '%s\n' "$spec" | grep -qF "$element" || { echo "consumer-check: $id.nuspec lacks $element" >&2; exit 1; }
+  done
+  echo "consumer-check: $id dependencies: ${actual:-none}"
+done
 
 cp "$repo/eng/consumer-check/"{ConsumerCheck.csproj,Program.cs,nuget.config,Directory.Build.props,Directory.Build.targets,Directory.Packages.props} "$work/app/"
 export NUGET_PACKAGES="$work/packages"

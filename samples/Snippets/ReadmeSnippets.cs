@@ -77,7 +77,7 @@ public static class ReadmeSnippets
         {
             // 409: data handles are never reusable; choose another one.
         }
-        catch (PartChecksumMismatchException ex) when (ex.ErrorCode == PartUploadErrorCodes.SourceChanged)
+        catch (SourceChangedException)
         {
             // The file changed while it was read; the upload was cancelled on the server.
         }

@@ -164,7 +164,7 @@ public sealed class BlobEmulator : IAsyncDisposable
 
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         service.ServiceUrl = new Uri(NormalizeAddress(address));
-        return new BlobEmulator(app, service, store, ownsDirectory, new EmulatorCredentials(accessKeyId, accessKeySecret, new Uri(service.ServiceUrl, "oauth2/token"), "HERE-emulator-user", "emulator-client"));
+        return new BlobEmulator(app, service, store, ownsDirectory, new EmulatorCredentials { AccessKeyId = accessKeyId, AccessKeySecret = accessKeySecret, TokenEndpointUrl = new Uri(service.ServiceUrl, "oauth2/token"), UserId = "HERE-emulator-user", ClientId = "emulator-client" });
     }
 
     /// <summary>Gets the blob API base URL of a catalog, as the lookup service returns it.</summary>
@@ -264,7 +264,7 @@ public sealed class BlobEmulator : IAsyncDisposable
     public StoredBlob? GetBlob(string layerId, string dataHandle, string? catalogHrn = null)
     {
         BlobEntry? entry = _service.FindStoredBlob(catalogHrn ?? DefaultCatalogHrn, layerId, dataHandle);
-        return entry is null ? null : new StoredBlob(entry.Length, entry.Crc32C, entry.GetSha256(), entry.ContentType);
+        return entry is null ? null : new StoredBlob { Length = entry.Length, Crc32C = entry.Crc32C, Sha256 = entry.GetSha256(), ContentType = entry.ContentType };
     }
 
     /// <summary>Gets a snapshot of every publication of every catalog, in init order, with time-driven changes (processing end,

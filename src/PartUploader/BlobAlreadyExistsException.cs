@@ -1,6 +1,6 @@
 namespace PartUploader;
 
-/// <summary>The data handle already holds a blob (HTTP 409); data handles cannot be reused (spec 1).</summary>
+/// <summary>The data handle already holds a blob (HTTP 409); the service never lets a data handle be reused.</summary>
 /// <remarks>Choose another data handle: retrying the same one cannot succeed.</remarks>
 public sealed class BlobAlreadyExistsException : PartUploadException
 {

@@ -1,6 +1,6 @@
 namespace PartUploader;
 
-/// <summary>The algorithm of the <c>X-HERE-Digest</c> integrity header sent with every part and single PUT (spec 1).</summary>
+/// <summary>The algorithm of the <c>X-HERE-Digest</c> integrity header sent with every part and single PUT.</summary>
 public enum DigestAlgorithm
 {
     /// <summary>CRC-32C (Castagnoli), 8 lowercase hex digits: the cheapest per byte, and the default.</summary>

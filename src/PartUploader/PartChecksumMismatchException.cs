@@ -1,13 +1,13 @@
 namespace PartUploader;
 
 /// <summary>
-/// Data integrity failed: the source changed while it was uploaded, the service kept rejecting a
-/// part's digest, or the stored blob does not match what was sent.
+/// Data integrity failed between the source and the service: the service kept rejecting a part's digest
+/// (<see cref="PartUploadErrorCodes.DigestRejected"/> or the service's code), or the stored blob read back differs
+/// from what was sent (<see cref="PartUploadErrorCodes.ReadBackMismatch"/>).
 /// </summary>
 /// <remarks>
-/// The upload was cancelled on the server (or, when found after completion, reported loudly):
-/// never a silent success. See <see cref="PartUploadException.ErrorCode"/>: <c>SourceChanged</c>,
-/// <c>DigestRejected</c>, <c>ReadBackMismatch</c> or <c>SourceTooShort</c>.
+/// The upload was cancelled on the server (or, when found after completion, reported loudly): never a silent
+/// success. A source that changed or ended early is <see cref="SourceChangedException"/> instead.
 /// </remarks>
 public sealed class PartChecksumMismatchException : PartUploadException
 {

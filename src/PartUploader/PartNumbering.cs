@@ -1,6 +1,6 @@
 namespace PartUploader;
 
-/// <summary>How part numbers are given to attempts (spec section 5, UNCERTAIN U1).</summary>
+/// <summary>How part numbers are given to attempts (each attempt of a part needs a number the service has not seen before).</summary>
 public enum PartNumbering
 {
     /// <summary>

@@ -46,7 +46,11 @@ public partial class PartUploadClient
     /// <param name="options">The configuration; validated now.</param>
     /// <param name="tokenSource">The bearer tokens: <see cref="AccessTokenSource.FromToken"/>, <see cref="HereTokenSource"/>, or your own.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names each property, value and allowed range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">
+    /// The options are invalid (the message names each property, value and allowed range), or set
+    /// <see cref="PartUploadClientOptions.CredentialsFile"/> or <see cref="PartUploadClientOptions.TokenRequestFormat"/>,
+    /// which only dependency injection reads (here <paramref name="tokenSource"/> supplies the tokens).
+    /// </exception>
     public PartUploadClient(HttpClient httpClient, PartUploadClientOptions options, AccessTokenSource tokenSource)
         : this(httpClient, options, tokenSource, null)
     {
@@ -58,9 +62,13 @@ public partial class PartUploadClient
     /// <param name="tokenSource">The bearer tokens.</param>
     /// <param name="logger">Where to log; null for none.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">
+    /// The options are invalid, or set <see cref="PartUploadClientOptions.CredentialsFile"/> or
+    /// <see cref="PartUploadClientOptions.TokenRequestFormat"/>, which only dependency injection reads (here
+    /// <paramref name="tokenSource"/> supplies the tokens).
+    /// </exception>
     public PartUploadClient(HttpClient httpClient, PartUploadClientOptions options, AccessTokenSource tokenSource, ILogger<PartUploadClient>? logger)
-        : this(httpClient, options, tokenSource, logger, TimeProvider.System, pipeline: null, DefaultName, lookup: null)
+        : this(httpClient, WithoutTokenSourceOptions(options), tokenSource, logger, TimeProvider.System, pipeline: null, DefaultName, lookup: null)
     {
     }
 
@@ -103,6 +111,13 @@ public partial class PartUploadClient
         _pipeline = pipeline ?? UploadPipeline.Create(options.Retry, timeProvider, _logger);
     }
 
+    private static PartUploadClientOptions WithoutTokenSourceOptions(PartUploadClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        TokenSourceOptionsCheck.ThrowIfSet(DefaultName, options, "the constructor's tokenSource argument");
+        return options;
+    }
+
     /// <summary>Gets or sets an observer of transfers, for tests and benchmarks.</summary>
     internal TransferDiagnostics? Diagnostics { get; set; }
 
@@ -115,7 +130,8 @@ public partial class PartUploadClient
     /// <exception cref="ArgumentException">The stream is not readable, or an option is invalid (before any request).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The blob cannot fit the part limits (before any request).</exception>
     /// <exception cref="BlobAlreadyExistsException">The data handle already holds a blob.</exception>
-    /// <exception cref="PartChecksumMismatchException">The source changed or ended early, or the stored blob differs from it.</exception>
+    /// <exception cref="SourceChangedException">The source changed or ended before its declared length.</exception>
+    /// <exception cref="PartChecksumMismatchException">The service kept rejecting a part's digest, or the stored blob differs from the source.</exception>
     /// <exception cref="UploadNotFoundException">The upload vanished on the server.</exception>
     /// <exception cref="PartUploadException">The service or the network failed and retries ran out, or <see cref="PartUploadOptions.TimeLimit"/> passed (<see cref="PartUploadErrorCodes.TimeLimitExceeded"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -147,7 +163,8 @@ public partial class PartUploadClient
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     /// <exception cref="BlobAlreadyExistsException">The data handle already holds a blob.</exception>
-    /// <exception cref="PartChecksumMismatchException">The file changed or shrank during the upload, or the stored blob differs from it.</exception>
+    /// <exception cref="SourceChangedException">The file changed or shrank during the upload.</exception>
+    /// <exception cref="PartChecksumMismatchException">The service kept rejecting a part's digest, or the stored blob differs from the file.</exception>
     /// <exception cref="PartUploadException">The service or the network failed and retries ran out, or <see cref="PartUploadOptions.TimeLimit"/> passed (<see cref="PartUploadErrorCodes.TimeLimitExceeded"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual async Task<PartUploadResult> UploadAsync(string filePath, PartUploadOptions options, CancellationToken cancellationToken = default)
@@ -177,7 +194,7 @@ public partial class PartUploadClient
     /// Parts sent on resume are out of number order, so they are read back and verified like retried parts.
     /// </remarks>
     /// <exception cref="ArgumentException"><see cref="PartUploadOptions.JournalPath"/> is not set, or the options do not match the journal.</exception>
-    /// <exception cref="PartChecksumMismatchException">The file changed since the interrupted upload (<c>SourceChanged</c>).</exception>
+    /// <exception cref="SourceChangedException">The file changed since the interrupted upload (<see cref="PartUploadErrorCodes.SourceChanged"/>).</exception>
     /// <exception cref="UploadNotFoundException">The upload no longer exists on the service.</exception>
     /// <exception cref="PartUploadException">The journal cannot be used (<c>JournalInvalid</c>), or the service failed, or <see cref="PartUploadOptions.TimeLimit"/> passed (<see cref="PartUploadErrorCodes.TimeLimitExceeded"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>

@@ -25,12 +25,23 @@ public sealed class PartUploadClientOptions
 
     /// <summary>Gets or sets the HERE <c>credentials.properties</c> file that dependency injection reads when no <see cref="AccessTokenSource"/> is registered.</summary>
     /// <value>The default value is null: <c>~/.here/credentials.properties</c>.</value>
+    /// <remarks>
+    /// Read only by <c>AddPartUploader</c>, which builds a <see cref="HereTokenSource"/> from it. The
+    /// <see cref="PartUploadClient"/> constructors take a token source instead and refuse options that set this; so does
+    /// dependency injection when an <see cref="AccessTokenSource"/> or a <c>Credentials</c> configuration section is registered.
+    /// </remarks>
     public string? CredentialsFile { get; set; }
 
-    /// <summary>Gets or sets the body format of token requests made from <see cref="CredentialsFile"/> (UNCERTAIN U13).</summary>
-    /// <value>The default value is <see cref="HereTokenRequestFormat.Json"/>.</value>
+    /// <summary>Gets or sets the body format of the token requests of the <see cref="HereTokenSource"/> that dependency injection builds.</summary>
+    /// <value>The default value is null: <see cref="HereTokenRequestFormat.Json"/>. Set <see cref="HereTokenRequestFormat.Form"/> for token endpoints that accept only form-encoded bodies.</value>
+    /// <remarks>
+    /// Read only by <c>AddPartUploader</c>; it is <see cref="HereTokenSourceOptions.RequestFormat"/> of the token source it builds.
+    /// The <see cref="PartUploadClient"/> constructors refuse options that set this (set it on the
+    /// <see cref="HereTokenSourceOptions"/> of the token source you pass), and so does dependency injection when an
+    /// <see cref="AccessTokenSource"/> is registered.
+    /// </remarks>
     [EnumDataType(typeof(HereTokenRequestFormat))]
-    public HereTokenRequestFormat TokenRequestFormat { get; set; }
+    public HereTokenRequestFormat? TokenRequestFormat { get; set; }
 
     /// <summary>Gets or sets the part size in bytes; null chooses it from the blob size.</summary>
     /// <value>The default value is null (automatic: 16 MiB, larger when needed to fit 10,000 part numbers with headroom for retries).</value>
@@ -57,11 +68,11 @@ public sealed class PartUploadClientOptions
     [EnumDataType(typeof(DigestAlgorithm))]
     public DigestAlgorithm DigestAlgorithm { get; set; } = DigestAlgorithm.Crc32C;
 
-    /// <summary>Gets or sets whether the digest header uses the alternative algorithm tokens <c>CRC32C</c>, <c>SHA-1</c>, <c>SHA-256</c> (UNCERTAIN U11).</summary>
+    /// <summary>Gets or sets whether the digest header uses the alternative algorithm tokens <c>CRC32C</c>, <c>SHA-1</c>, <c>SHA-256</c>, for a service that expects those spellings.</summary>
     /// <value>The default value is false: exactly <c>CRC-32C</c>, <c>MD5</c>, <c>SHA1</c>, <c>SHA256</c>.</value>
     public bool UseAlternateDigestTokens { get; set; }
 
-    /// <summary>Gets or sets how attempts are numbered (UNCERTAIN U1).</summary>
+    /// <summary>Gets or sets how part numbers are given to attempts, including retries of a part.</summary>
     /// <value>The default value is <see cref="PartNumbering.FreshOnRetry"/>.</value>
     [EnumDataType(typeof(PartNumbering))]
     public PartNumbering PartNumbering { get; set; } = PartNumbering.FreshOnRetry;
@@ -71,7 +82,7 @@ public sealed class PartUploadClientOptions
     [Range(2, 100)]
     public int ReservedNumbersPerPart { get; set; } = 4;
 
-    /// <summary>Gets or sets whether, after an upload in which a part was retried, the retried byte ranges are read back and compared (spec 5).</summary>
+    /// <summary>Gets or sets whether, after an upload in which a part was retried, the retried byte ranges are read back and compared, so a service that assembles parts by number rather than list order cannot store a blob out of order unnoticed.</summary>
     /// <value>The default value is true.</value>
     public bool VerifyRetriedParts { get; set; } = true;
 
@@ -87,7 +98,7 @@ public sealed class PartUploadClientOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan CancelTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets the longest data handle accepted before any request (UNCERTAIN U12: 600, or 1024 in the older spec).</summary>
+    /// <summary>Gets or sets the longest data handle accepted before any request (the service documents 600 characters; older documentation says 1,024).</summary>
     /// <value>The default value is 600.</value>
     [Range(1, 1024)]
     public int MaxDataHandleLength { get; set; } = 600;

@@ -13,6 +13,12 @@ public static class PartUploadErrorCodes
     /// <summary>The source ended before the length it declared (a stream, or a file truncated during the upload).</summary>
     public const string SourceTooShort = "SourceTooShort";
 
+    /// <summary>The service rejected a part twice with 400 (a digest mismatch or a bad parameter) and gave no code of its own.</summary>
+    public const string DigestRejected = "DigestRejected";
+
+    /// <summary>The service acknowledged a part without an ETag, so the upload cannot be completed.</summary>
+    public const string MissingETag = "MissingETag";
+
     /// <summary>A part range read back after the upload differs from the source.</summary>
     public const string ReadBackMismatch = "ReadBackMismatch";
 
@@ -31,6 +37,12 @@ public static class PartUploadErrorCodes
     /// <see cref="PartUploadExceptionData.CancelledOnServer"/>).
     /// </summary>
     public const string TimeLimitExceeded = "TimeLimitExceeded";
+
+    /// <summary>A stream turned out longer than the most one multipart upload holds (50 GB); nothing was completed.</summary>
+    public const string BlobTooLarge = "BlobTooLarge";
+
+    /// <summary>A stream of unknown length needs more parts than the part size allows; choose a larger part size.</summary>
+    public const string TooManyParts = "TooManyParts";
 
     /// <summary>All 10,000 part numbers were used (retries under fresh numbers included).</summary>
     public const string PartNumbersExhausted = "PartNumbersExhausted";

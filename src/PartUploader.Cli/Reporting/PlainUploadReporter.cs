@@ -55,12 +55,21 @@ internal sealed class PlainUploadReporter(TextWriter output, TextWriter error) :
         }
     }
 
+    // UploadProgress has no value equality: a report that changes nothing shown is skipped by its fields.
+    private bool SameAsShown(UploadProgress value) => _lastShown is { } shown
+        && shown.BytesSent == value.BytesSent
+        && shown.BytesAcknowledged == value.BytesAcknowledged
+        && shown.TotalBytes == value.TotalBytes
+        && shown.PartsCompleted == value.PartsCompleted
+        && shown.TotalParts == value.TotalParts
+        && shown.Retries == value.Retries;
+
     private void OnProgress(UploadProgress value)
     {
         lock (_lock)
         {
             bool done = value.TotalBytes is long total && value.BytesAcknowledged >= total;
-            if ((!done && _math.Elapsed - _lastLine < s_interval) || value == _lastShown)
+            if ((!done && _math.Elapsed - _lastLine < s_interval) || SameAsShown(value))
             {
                 return;
             }

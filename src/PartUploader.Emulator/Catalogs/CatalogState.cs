@@ -309,7 +309,7 @@ internal sealed class CatalogState
                     keys[partition.Value.Partition] = history;
                 }
 
-                history.Add(partition.Value with { Version = version });
+                history.Add(partition.Value.AtVersion(version));
             }
         }
 

@@ -86,7 +86,7 @@ internal sealed class Publication
         LayerIds,
         new PublicationDetailsWire(State, Message, Started.ToUnixTimeMilliseconds(), Modified.ToUnixTimeMilliseconds(), Expires.ToUnixTimeMilliseconds()));
 
-    public PublicationRecord ToRecord() => new(Id, CatalogHrn, LayerIds, State, Message, BaseVersion, PartitionCount, SubmittedAt, ResultVersion);
+    public PublicationRecord ToRecord() => new() { Id = Id, CatalogHrn = CatalogHrn, LayerIds = LayerIds, State = State, Message = Message, CatalogVersion = BaseVersion, PartitionCount = PartitionCount, SubmittedAt = SubmittedAt, ResultVersion = ResultVersion };
 
     /// <summary>The catalog ID: the last segment of the HRN.</summary>
     public static string CatalogId(string hrn) => hrn[(hrn.LastIndexOf(':') + 1)..];

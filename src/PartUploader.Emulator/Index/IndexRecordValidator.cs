@@ -70,7 +70,7 @@ internal sealed class IndexRecordValidator
             return Fail($"{at}.id", $"Data handle '{id}' names no completed blob in layer '{_layer.Id}'.");
         }
 
-        return (new EmulatorIndexRecord(id, size, checksum, crc, fields!, metadata!), null);
+        return (new EmulatorIndexRecord { Id = id, Size = size, Checksum = checksum, Crc = crc, Fields = fields!, Metadata = metadata! }, null);
     }
 
     private (Dictionary<string, JsonElement>? Fields, DataApiError? Error) Fields(JsonElement item, string at)

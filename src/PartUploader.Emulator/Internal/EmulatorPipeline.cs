@@ -116,23 +116,23 @@ internal sealed class EmulatorPipeline
             int status = reset || state.ConnectionReset || (context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted) ? 0 : context.Response.StatusCode;
             TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
             Log.RequestHandled(_service.Logger, context.Request.Method, state.Operation, status, (long)elapsed.TotalMilliseconds, state.UploadId, state.PartNumber, meter.BytesRead);
-            _service.Journal.Add(new JournalEntry(
-                sequence,
-                timestamp,
-                context.Request.Method,
-                context.Request.Path.Value ?? string.Empty,
-                state.Operation,
-                state.UploadId,
-                state.PartNumber,
-                context.Request.ContentLength,
-                meter.BytesRead,
-                context.Request.Headers[ServiceLimits.DigestHeader].Count > 0 ? context.Request.Headers[ServiceLimits.DigestHeader].ToString() : null,
-                context.Request.ContentType,
-                status,
-                elapsed,
-                state.FaultApplied,
-                MaskHeaders(context.Request.Headers))
+            _service.Journal.Add(new JournalEntry
             {
+                Sequence = sequence,
+                Timestamp = timestamp,
+                Method = context.Request.Method,
+                Path = context.Request.Path.Value ?? string.Empty,
+                Operation = state.Operation,
+                UploadId = state.UploadId,
+                PartNumber = state.PartNumber,
+                ContentLength = context.Request.ContentLength,
+                BytesReceived = meter.BytesRead,
+                DigestHeader = context.Request.Headers[ServiceLimits.DigestHeader].Count > 0 ? context.Request.Headers[ServiceLimits.DigestHeader].ToString() : null,
+                ContentType = context.Request.ContentType,
+                StatusCode = status,
+                Elapsed = elapsed,
+                FaultApplied = state.FaultApplied,
+                Headers = MaskHeaders(context.Request.Headers),
                 BillingTag = context.Request.Query["billingTag"] is { Count: > 0 } tag ? tag.ToString() : null,
             });
         }

@@ -60,7 +60,7 @@ internal sealed class UploadSession
     {
         lock (Gate)
         {
-            return new UploadRecord(Id, CatalogHrn, LayerId, DataHandle, State, [.. _numbersReceived], CreatedAt);
+            return new UploadRecord { UploadId = Id, CatalogHrn = CatalogHrn, LayerId = LayerId, DataHandle = DataHandle, State = State, PartNumbersReceived = [.. _numbersReceived], CreatedAt = CreatedAt };
         }
     }
 }

@@ -119,7 +119,7 @@ internal sealed class PartitionValidator
             return Fail($"{at}.dataHandle", $"Data handle '{handle}' names no completed blob in layer '{_layer.Id}'.");
         }
 
-        EmulatorPartition value = new(key, handle!, -1, dataSize ?? inline?.LongLength, compressedSize, checksum, crc);
+        EmulatorPartition value = new() { Partition = key, DataHandle = handle!, Version = -1, DataSize = dataSize ?? inline?.LongLength, CompressedDataSize = compressedSize, Checksum = checksum, Crc = crc };
         return (new PendingPartition(value, inline is not null), null);
     }
 

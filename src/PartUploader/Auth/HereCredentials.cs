@@ -6,7 +6,7 @@ namespace PartUploader;
 
 /// <summary>
 /// HERE platform client credentials: the access key id and secret that sign token requests
-/// (spec section 8), from a <c>credentials.properties</c> file, configuration, or code.
+/// sent to the HERE account service, from a <c>credentials.properties</c> file, configuration, or code.
 /// </summary>
 /// <remarks>
 /// <para>

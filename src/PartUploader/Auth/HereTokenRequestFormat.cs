@@ -1,6 +1,6 @@
 namespace PartUploader;
 
-/// <summary>The body format of the token request sent to the HERE account service (spec section 8).</summary>
+/// <summary>The body format of the token request sent to the HERE account service.</summary>
 public enum HereTokenRequestFormat
 {
     /// <summary>A JSON body <c>{"grantType":"client_credentials","expiresIn":...}</c>, as the current HERE SDKs send. The default.</summary>

@@ -12,7 +12,7 @@ namespace PartUploader;
 
 /// <summary>
 /// The HERE credentials provider: gets bearer tokens from the HERE account service with the
-/// OAuth 1.0a-signed client-credentials request of spec section 8, and caches them.
+/// OAuth 1.0a-signed client-credentials request, and caches them.
 /// </summary>
 /// <remarks>
 /// <para>

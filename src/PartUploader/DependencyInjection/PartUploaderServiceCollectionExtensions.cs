@@ -128,9 +128,24 @@ public static class PartUploaderServiceCollectionExtensions
         [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "HttpClient instances from IHttpClientFactory need no disposal.")]
         public SharedAuth(IServiceProvider services, string name)
         {
-            _tokens = new Lazy<AccessTokenSource>(() => services.GetKeyedService<AccessTokenSource>(name)
-                ?? services.GetService<AccessTokenSource>()
-                ?? CreateHereTokenSource(services, name));
+            _tokens = new Lazy<AccessTokenSource>(() =>
+            {
+                AccessTokenSource? registered = services.GetKeyedService<AccessTokenSource>(name) ?? services.GetService<AccessTokenSource>();
+                PartUploadClientOptions options = services.GetRequiredService<IOptionsMonitor<PartUploadClientOptions>>().Get(name);
+                if (registered is not null)
+                {
+                    TokenSourceOptionsCheck.ThrowIfSet(name, options, "a registered AccessTokenSource");
+                    return registered;
+                }
+
+                if (services.GetKeyedService<CredentialsFromConfiguration>(name) is not null && options.CredentialsFile is not null)
+                {
+                    throw new OptionsValidationException(name, typeof(PartUploadClientOptions), [
+                        "CredentialsFile and the Credentials configuration section are both set; the section would be used and CredentialsFile ignored. Set one of them."]);
+                }
+
+                return CreateHereTokenSource(services, name);
+            });
             _lookup = new Lazy<PartUploader.Internal.Auth.ApiLookupClient?>(() =>
             {
                 PartUploadClientOptions options = services.GetRequiredService<IOptionsMonitor<PartUploadClientOptions>>().Get(name);
@@ -159,7 +174,7 @@ public static class PartUploaderServiceCollectionExtensions
             return new HereTokenSource(
                 credentials,
                 services.GetRequiredService<IHttpClientFactory>().CreateClient(name),
-                new HereTokenSourceOptions { RequestFormat = options.TokenRequestFormat },
+                new HereTokenSourceOptions { RequestFormat = options.TokenRequestFormat ?? HereTokenRequestFormat.Json },
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<ILoggerFactory>().CreateLogger<HereTokenSource>());
         }

@@ -41,6 +41,10 @@ internal static partial class Log
         Message = "Single PUT of {DataHandle} completed: {TotalBytes} bytes, {ElapsedMs} ms")]
     public static partial void SinglePutCompleted(ILogger logger, string dataHandle, long totalBytes, long elapsedMs);
 
+    [LoggerMessage(EventId = 109, EventName = "ConcurrencyLowered", Level = LogLevel.Warning,
+        Message = "MaxConcurrency {MaxConcurrency} lowered to {Concurrency} parts in flight: MaxBufferedBytes {MaxBufferedBytes} holds only that many parts of {PartSizeBytes} bytes. Raise MaxBufferedBytes or lower PartSize or MaxConcurrency; logged once per options instance")]
+    public static partial void ConcurrencyLowered(ILogger logger, int maxConcurrency, int concurrency, long maxBufferedBytes, long partSizeBytes);
+
     [LoggerMessage(EventId = 200, EventName = "PartSending", Level = LogLevel.Debug,
         Message = "Upload {UploadId}: part {PartNumber} ({PartSizeBytes} bytes, attempt {Attempt})")]
     public static partial void PartSending(ILogger logger, string uploadId, int partNumber, long partSizeBytes, int attempt);

@@ -1,6 +1,6 @@
 namespace PartUploader;
 
-/// <summary>The states of a publication (publish spec 1.4).</summary>
+/// <summary>The states of a publication, as the publish API reports them.</summary>
 public enum PublicationState
 {
     /// <summary>A state this client does not know; see <see cref="PublicationInfo.RawState"/>.</summary>

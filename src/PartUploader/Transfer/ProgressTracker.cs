@@ -102,8 +102,14 @@ internal sealed class ProgressTracker(IProgress<UploadProgress>? sink, TimeProvi
                 acknowledged = Math.Min(acknowledged, total);
             }
 
-            sink.Report(new UploadProgress(Math.Max(sent, acknowledged), acknowledged, _totalBytes, Volatile.Read(ref _parts), _totalParts, Volatile.Read(ref _retries))
+            sink.Report(new UploadProgress
             {
+                BytesSent = Math.Max(sent, acknowledged),
+                BytesAcknowledged = acknowledged,
+                TotalBytes = _totalBytes,
+                PartsCompleted = Volatile.Read(ref _parts),
+                TotalParts = _totalParts,
+                Retries = Volatile.Read(ref _retries),
                 BytesResumed = Interlocked.Read(ref _resumed),
             });
         }

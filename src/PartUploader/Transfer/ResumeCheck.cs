@@ -6,7 +6,7 @@ namespace PartUploader.Internal.Transfer;
 internal static class ResumeCheck
 {
     /// <exception cref="ArgumentException">The journal is of another upload, catalog or service.</exception>
-    /// <exception cref="PartChecksumMismatchException">The file changed since the interrupted upload (<c>SourceChanged</c>).</exception>
+    /// <exception cref="SourceChangedException">The file changed since the interrupted upload (<c>SourceChanged</c>).</exception>
     /// <exception cref="PartUploadException">The journal cannot be used (<c>JournalInvalid</c>).</exception>
     public static JournalRequest Prepare(string filePath, PartUploadOptions options, string journalPath, bool keepOnSuccess)
     {
@@ -19,7 +19,7 @@ internal static class ResumeCheck
         SourceIdentity now = SourceIdentity.Of(filePath);
         if (now != state.Source)
         {
-            throw new PartChecksumMismatchException(PartUploadException.FormatMessage(
+            throw new SourceChangedException(PartUploadException.FormatMessage(
                 $"The file changed since the interrupted upload (then {state.Source.Describe()}; now {now.Describe()}, or different content)", "Resume", 0, PartUploadErrorCodes.SourceChanged, dataHandle: state.DataHandle))
             {
                 ErrorCode = PartUploadErrorCodes.SourceChanged,

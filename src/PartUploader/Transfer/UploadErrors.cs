@@ -39,15 +39,26 @@ internal sealed class UploadErrors(string dataHandle, Func<string?> uploadId)
             Offset = offset,
         };
 
-    public PartChecksumMismatchException SourceTooShort(long got, long expected) =>
-        Integrity(
-            string.Create(CultureInfo.InvariantCulture, $"The source ended after {got} bytes, before its declared length of {expected} bytes"),
-            "ReadSource", PartUploadErrorCodes.SourceTooShort, offset: got);
+    /// <summary>The source is not what the upload started from (<see cref="SourceChangedException"/>).</summary>
+    public SourceChangedException Source(string summary, string code, long? offset = null) =>
+        new(Message(summary, "ReadSource", code, 0, null, null))
+        {
+            ErrorCode = code,
+            Operation = "ReadSource",
+            DataHandle = dataHandle,
+            UploadId = uploadId(),
+            Offset = offset,
+        };
 
-    public PartChecksumMismatchException SourceChanged() =>
-        Integrity(
+    public SourceChangedException SourceTooShort(long got, long expected) =>
+        Source(
+            string.Create(CultureInfo.InvariantCulture, $"The source ended after {got} bytes, before its declared length of {expected} bytes"),
+            PartUploadErrorCodes.SourceTooShort, offset: got);
+
+    public SourceChangedException SourceChanged() =>
+        Source(
             "The source file changed while it was uploaded (its length, last write time, or first or last MiB differ from when it was opened); the upload is cancelled rather than completed with mixed content",
-            "ReadSource", PartUploadErrorCodes.SourceChanged);
+            PartUploadErrorCodes.SourceChanged);
 
     public PartUploadException NumbersExhausted(int index) =>
         Error(
@@ -55,10 +66,10 @@ internal sealed class UploadErrors(string dataHandle, Func<string?> uploadId)
             BlobProtocol.OpUploadPart, PartUploadErrorCodes.PartNumbersExhausted);
 
     public PartUploadException BlobTooLarge() =>
-        Error(string.Create(CultureInfo.InvariantCulture, $"The stream is longer than {BlobLimits.MaxBlobSize} bytes (50 GB), the most a multipart upload holds"), "PlanParts", "BlobTooLarge");
+        Error(string.Create(CultureInfo.InvariantCulture, $"The stream is longer than {BlobLimits.MaxBlobSize} bytes (50 GB), the most a multipart upload holds"), "PlanParts", PartUploadErrorCodes.BlobTooLarge);
 
     public PartUploadException TooManyParts(int maxParts) =>
-        Error(string.Create(CultureInfo.InvariantCulture, $"The stream needs more than {maxParts} parts; choose a larger PartSize"), "PlanParts", "TooManyParts");
+        Error(string.Create(CultureInfo.InvariantCulture, $"The stream needs more than {maxParts} parts; choose a larger PartSize"), "PlanParts", PartUploadErrorCodes.TooManyParts);
 
     private string Message(string summary, string operation, string? code, int status, int? partNumber, ServiceError? service) =>
         PartUploadException.FormatMessage(summary, operation, status, code, service?.Title, service?.CorrelationId, dataHandle, partNumber, uploadId());

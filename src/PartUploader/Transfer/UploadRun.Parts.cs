@@ -110,7 +110,7 @@ internal sealed partial class UploadRun
 
                 if (result.Status is >= 200 and <= 299)
                 {
-                    throw Error("The service acknowledged a part without an ETag, so the upload cannot be completed", BlobProtocol.OpUploadPart, "MissingETag", status: result.Status, partNumber: number);
+                    throw Error("The service acknowledged a part without an ETag, so the upload cannot be completed", BlobProtocol.OpUploadPart, PartUploadErrorCodes.MissingETag, status: result.Status, partNumber: number);
                 }
 
                 if (result.Status == 401 && !state.TokenRefreshed)
@@ -139,7 +139,7 @@ internal sealed partial class UploadRun
                         throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
                     }
 
-                    throw IntegrityError("The service rejected the part twice (400: digest mismatch or bad parameters)", BlobProtocol.OpUploadPart, result.Error.Code ?? "DigestRejected", status: result.Status, partNumber: number, offset: part.Offset, service: result.Error);
+                    throw IntegrityError("The service rejected the part twice (400: digest mismatch or bad parameters)", BlobProtocol.OpUploadPart, result.Error.Code ?? PartUploadErrorCodes.DigestRejected, status: result.Status, partNumber: number, offset: part.Offset, service: result.Error);
                 }
 
                 if (result.Error.IsTransient)

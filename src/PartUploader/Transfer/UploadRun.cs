@@ -101,7 +101,7 @@ internal sealed partial class UploadRun
             resume is null ? null : Math.Max(resume.PartCount, resume.NumbersReservedThrough),
             _request.Journal is null ? null : number => _journal?.EnsureReserved(number));
         var acknowledgedBefore = new HashSet<int>();
-        int concurrency = (int)Math.Clamp(_options.MaxBufferedBytes / Math.Max(1, plan.BaseSize), 1, _options.MaxConcurrency);
+        int concurrency = ConcurrencyLimit.For(_options, plan.BaseSize, _logger);
         using var slots = new SemaphoreSlim(concurrency, concurrency);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
         CancellationToken token = linked.Token;
@@ -384,9 +384,9 @@ internal sealed partial class UploadRun
         }
     }
 
-    private PartChecksumMismatchException SourceTooShort(long got, long expected) => _errors.SourceTooShort(got, expected);
+    private SourceChangedException SourceTooShort(long got, long expected) => _errors.SourceTooShort(got, expected);
 
-    private PartChecksumMismatchException SourceChangedDuringUpload() => _errors.SourceChanged();
+    private SourceChangedException SourceChangedDuringUpload() => _errors.SourceChanged();
 
     private PartUploadException NumbersExhausted(int index) => _errors.NumbersExhausted(index);
 

@@ -30,6 +30,13 @@ internal sealed class PartUploadClientOptionsValidator : IValidateOptions<PartUp
             builder.AddError($"CatalogHrn '{options.CatalogHrn}' is not a catalog HRN of the form hrn:{{partition}}:data:{{region}}:{{account}}:{{catalog}}.", nameof(options.CatalogHrn));
         }
 
+        if (options.CatalogHrn is not null && options.BaseUrl is { IsAbsoluteUri: true } baseUrl && !NamesCatalog(baseUrl, options.CatalogHrn))
+        {
+            // Both may be set (uploads go to BaseUrl; publishing looks its APIs up from CatalogHrn), but never for two catalogs.
+            builder.AddError($"CatalogHrn '{options.CatalogHrn}' and BaseUrl '{baseUrl.GetLeftPart(UriPartial.Path)}' name different catalogs: "
+                + "BaseUrl must be that catalog's blob v1 base URL (ending in /catalogs/{CatalogHrn}). Set only one of them, or make them agree.", nameof(options.BaseUrl));
+        }
+
         if (options.LookupUrl is not null && (!options.LookupUrl.IsAbsoluteUri || (options.LookupUrl.Scheme != Uri.UriSchemeHttps && options.LookupUrl.Scheme != Uri.UriSchemeHttp)))
         {
             builder.AddError("LookupUrl must be an absolute http or https URL.", nameof(options.LookupUrl));
@@ -72,6 +79,12 @@ internal sealed class PartUploadClientOptionsValidator : IValidateOptions<PartUp
         }
 
         return builder.Build();
+    }
+
+    private static bool NamesCatalog(Uri baseUrl, string catalogHrn)
+    {
+        string path = Uri.UnescapeDataString(baseUrl.AbsolutePath).TrimEnd('/');
+        return path.EndsWith("/catalogs/" + catalogHrn, StringComparison.Ordinal);
     }
 
     private static void CheckSpan(ValidateOptionsResultBuilder builder, string name, TimeSpan value, TimeSpan min, TimeSpan max)

@@ -42,8 +42,13 @@ public sealed class PublicationFlowTests
         read.Json["partitions"]![0]!["crc"]!.GetValue<string>().ShouldBe("0a1b2c3d");
         read.Json["partitions"]![0]!["compressedDataSize"].ShouldBeNull();
         sut.Emulator.GetCatalogVersion().ShouldBe(0);
-        sut.Emulator.GetPartitions(sut.Layer).Single().ShouldBe(new EmulatorPartition("p1", handle, 0, 4, null, new string('a', 64), "0a1b2c3d"));
-        sut.Emulator.Publications.Single().ShouldBe(new PublicationRecord(id, sut.Hrn, [sut.Layer], "succeeded", get.Json["details"]!["message"]!.GetValue<string>(), -1, 1, sut.Clock.GetUtcNow(), 0), new PublicationRecordComparer());
+        EmulatorPartition partition = sut.Emulator.GetPartitions(sut.Layer).ShouldHaveSingleItem();
+        (partition.Partition, partition.DataHandle, partition.Version, partition.DataSize, partition.CompressedDataSize, partition.Checksum, partition.Crc)
+            .ShouldBe(("p1", handle, 0L, (long?)4, (long?)null, new string('a', 64), "0a1b2c3d"));
+        PublicationRecord publication = sut.Emulator.Publications.ShouldHaveSingleItem();
+        (publication.Id, publication.CatalogHrn, publication.State, publication.Message, publication.CatalogVersion, publication.PartitionCount, publication.SubmittedAt, publication.ResultVersion)
+            .ShouldBe((id, sut.Hrn, "succeeded", get.Json["details"]!["message"]!.GetValue<string>(), -1L, 1, (DateTimeOffset?)sut.Clock.GetUtcNow(), (long?)0));
+        publication.LayerIds.ShouldBe([sut.Layer]);
     }
 
     [Fact]
@@ -341,13 +346,5 @@ public sealed class PublicationFlowTests
         item["dataHandle"]!.GetValue<string>().ShouldBe(handle);
         item["version"]!.GetValue<long>().ShouldBe(version);
         item["dataSize"]!.GetValue<long>().ShouldBe(4);
-    }
-
-    private sealed class PublicationRecordComparer : IEqualityComparer<PublicationRecord>
-    {
-        public bool Equals(PublicationRecord? x, PublicationRecord? y) =>
-            x is not null && y is not null && x with { LayerIds = [] } == y with { LayerIds = [] } && x.LayerIds.SequenceEqual(y.LayerIds);
-
-        public int GetHashCode(PublicationRecord obj) => obj.Id.GetHashCode(StringComparison.Ordinal);
     }
 }

@@ -60,7 +60,7 @@ public sealed class BatchJournalTests(EmulatorFixture fixture) : EmulatorTestBas
 
         BatchUploadResult rerun = await sut.UploadBatchAsync(Batch(items), Options());
 
-        rerun.Failures.Single().Error.ShouldBeOfType<PartChecksumMismatchException>().ErrorCode.ShouldBe(PartUploadErrorCodes.SourceChanged);
+        rerun.Failures.Single().Error.ShouldBeOfType<SourceChangedException>().ErrorCode.ShouldBe(PartUploadErrorCodes.SourceChanged);
         ShouldHaveStored(items[1].Handle, items[1].Data);
     }
 

@@ -70,7 +70,7 @@ public sealed class CrashResumeTests(EmulatorFixture fixture, ITestOutputHelper 
 
         PartUploadOptions options = Options(handle);
         options.JournalPath = journal;
-        PartChecksumMismatchException ex = await Should.ThrowAsync<PartChecksumMismatchException>(() => CreateClient().ResumeAsync(file, options));
+        SourceChangedException ex = await Should.ThrowAsync<SourceChangedException>(() => CreateClient().ResumeAsync(file, options));
 
         ex.ErrorCode.ShouldBe("SourceChanged");
         UploadOf(handle).PartNumbersReceived.Count.ShouldBeLessThanOrEqualTo(12, "nothing is sent for a changed source");

@@ -341,7 +341,7 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         PartUploadClient sut = CreateSut();
         using var stream = new LyingLengthStream(BlobApiStub.Data(500), claimedLength: 1000);
 
-        var ex = await Should.ThrowAsync<PartChecksumMismatchException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
+        var ex = await Should.ThrowAsync<SourceChangedException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
 
         ex.ErrorCode.ShouldBe("SourceTooShort");
         _stub.Requests("PUT", BlobApiStub.UploadPath).ShouldBeEmpty();

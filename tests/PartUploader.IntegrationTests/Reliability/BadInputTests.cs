@@ -150,7 +150,7 @@ public sealed class BadInputTests(EmulatorFixture fixture) : EmulatorTestBase(fi
                 (string file, string journal) = await t.LeftoverJournalAsync();
                 await t.Client().ResumeAsync(file, Options(h).With(o => o.JournalPath = journal));
             }),
-        ["ResumeAsync after the file changed"] = new(typeof(PartChecksumMismatchException), "The file changed since the interrupted upload", Reach.NoRequest,
+        ["ResumeAsync after the file changed"] = new(typeof(SourceChangedException), "The file changed since the interrupted upload", Reach.NoRequest,
             async (t, h) =>
             {
                 (string file, string journal) = await t.LeftoverJournalAsync(h);
@@ -164,11 +164,11 @@ public sealed class BadInputTests(EmulatorFixture fixture) : EmulatorTestBase(fi
             ErrorCode: "SourceChanged"),
 
         // Sources that lie or change while they are read.
-        ["stream that ends before its declared length"] = new(typeof(PartChecksumMismatchException), "before its declared length", Reach.CancelledUpload,
+        ["stream that ends before its declared length"] = new(typeof(SourceChangedException), "before its declared length", Reach.CancelledUpload,
             (t, h) => t.Client(o => o.MaxConcurrency = 1).UploadAsync(new LyingStream((2 * 5 * MiB) + 1000, 3 * 5 * MiB), Options(h)), ErrorCode: "SourceTooShort"),
-        ["file truncated during upload"] = new(typeof(PartChecksumMismatchException), "before its declared length", Reach.CancelledUpload,
+        ["file truncated during upload"] = new(typeof(SourceChangedException), "before its declared length", Reach.CancelledUpload,
             (t, h) => t.ChangeDuringUploadAsync(h, truncate: true), ErrorCode: "SourceTooShort"),
-        ["file rewritten in place during upload"] = new(typeof(PartChecksumMismatchException), "The source file changed while it was uploaded", Reach.CancelledUpload,
+        ["file rewritten in place during upload"] = new(typeof(SourceChangedException), "The source file changed while it was uploaded", Reach.CancelledUpload,
             (t, h) => t.ChangeDuringUploadAsync(h, truncate: false), ErrorCode: "SourceChanged"),
     };
 

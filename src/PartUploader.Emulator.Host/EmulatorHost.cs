@@ -120,8 +120,8 @@ internal static class EmulatorHost
     }
 
     private const string Usage = """
-        Usage: PartUploader.Emulator [--urls http://127.0.0.1:5080] [--data-dir DIR] [--config FILE] [--discard] [--small-pool-blocks] [--verbose]
-               PartUploader.Emulator --self-benchmark [--discard] [--small-pool-blocks] [--data-dir DIR]
-               PartUploader.Emulator --self-benchmark --target http://127.0.0.1:5080/ --credentials FILE
+        Usage: PartUploader.Emulator.Host [--urls http://127.0.0.1:5080] [--data-dir DIR] [--config FILE] [--discard] [--small-pool-blocks] [--verbose]
+               PartUploader.Emulator.Host --self-benchmark [--discard] [--small-pool-blocks] [--data-dir DIR]
+               PartUploader.Emulator.Host --self-benchmark --target http://127.0.0.1:5080/ --credentials FILE
         """;
 }
