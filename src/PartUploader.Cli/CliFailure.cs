@@ -78,6 +78,11 @@ internal sealed record CliFailure(int ExitCode, string Kind, string Message, int
             message += " (" + transport.Message + ")";
         }
 
+        if (CliHints.For(exception) is { } next)
+        {
+            message += " " + next;
+        }
+
         return new(exitCode, kind, message, exception.Status == 0 ? null : exception.Status, exception.ErrorCode, exception.CorrelationId);
     }
 

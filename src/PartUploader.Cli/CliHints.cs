@@ -1,0 +1,25 @@
+namespace PartUploader.Cli;
+
+/// <summary>What to do next after a service failure: the README's troubleshooting table, in the message itself.</summary>
+internal static class CliHints
+{
+    /// <summary>The sentence to add to the failure's message, or null when there is nothing better to say than the error.</summary>
+    public static string? For(PartUploadException exception) => exception switch
+    {
+        { ErrorCode: PartUploadErrorCodes.SourceChanged or PartUploadErrorCodes.SourceTooShort } =>
+            "Next: wait until nothing writes to the source any more, then upload it again.",
+        UploadNotFoundException =>
+            "Next: the upload was cancelled or expired on the server; start it again (a new upload, the same handle).",
+        { Status: 401 } =>
+            "Next: the token was refused after one refresh; check the credentials (--credentials) and this machine's clock.",
+        { Status: 403 } =>
+            "Next: grant the credentials' app access to the catalog and layer in the platform portal, and check --catalog and --layer.",
+        { Status: 404 } =>
+            "Next: check --catalog and --layer (and, for a blob, --handle).",
+        { Status: 409 } or BlobAlreadyExistsException =>
+            "Next: data handles are single-use in a layer; choose a new --handle (or --handle-prefix).",
+        { Status: 0, ErrorCode: PartUploadErrorCodes.NetworkError } =>
+            "Next: check the network and the service address (--lookup-url, or --emulator for a local one).",
+        _ => null,
+    };
+}
