@@ -14,7 +14,7 @@ public partial class PartUploadClient
     /// <param name="dataHandle">The data handle.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>True when the blob exists.</returns>
-    /// <remarks>Transient answers (408, 429, 5xx) and network errors are retried; each attempt is bounded by <see cref="PartRetryOptions.AttemptTimeout"/>.</remarks>
+    /// <remarks>Transient answers (408, 429, 5xx) and network errors are retried; each attempt is bounded by <see cref="RetryOptions.AttemptTimeout"/>.</remarks>
     /// <exception cref="ArgumentException">The layer id or data handle is invalid.</exception>
     /// <exception cref="PartUploadException">The service failed, or the retries ran out (<c>ClientTimeout</c>, <c>NetworkError</c>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -34,8 +34,8 @@ public partial class PartUploadClient
     /// <returns>The bytes written.</returns>
     /// <remarks>
     /// Each request is retried on transient answers and network errors and bounded by
-    /// <see cref="PartRetryOptions.AttemptTimeout"/> (also the longest a body read may stall). A dropped body is
-    /// continued with <c>Range: bytes={reached}-</c>; resumptions spend <see cref="PartRetryOptions.RetryBudget"/>.
+    /// <see cref="RetryOptions.AttemptTimeout"/> (also the longest a body read may stall). A dropped body is
+    /// continued with <c>Range: bytes={reached}-</c>; resumptions spend <see cref="RetryOptions.RetryBudget"/>.
     /// On failure the destination holds the bytes received so far.
     /// </remarks>
     /// <exception cref="ArgumentException">An argument is invalid.</exception>
@@ -116,7 +116,7 @@ public partial class PartUploadClient
     /// <param name="dataHandle">The data handle.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the service accepted the deletion.</returns>
-    /// <remarks>Transient answers and network errors are retried; each attempt is bounded by <see cref="PartRetryOptions.AttemptTimeout"/>.</remarks>
+    /// <remarks>Transient answers and network errors are retried; each attempt is bounded by <see cref="RetryOptions.AttemptTimeout"/>.</remarks>
     /// <exception cref="ArgumentException">An argument is invalid.</exception>
     /// <exception cref="PartUploadException">The service failed, or the retries ran out.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>

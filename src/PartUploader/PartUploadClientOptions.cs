@@ -111,7 +111,7 @@ public sealed class PartUploadClientOptions
     /// <summary>Gets the retry tuning.</summary>
     [Required]
     [Microsoft.Extensions.Options.ValidateObjectMembers]
-    public PartRetryOptions Retry { get; set; } = new();
+    public RetryOptions Retry { get; set; } = new();
 
     /// <inheritdoc/>
     public override string ToString() =>

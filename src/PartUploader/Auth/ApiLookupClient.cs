@@ -49,7 +49,7 @@ internal sealed class ApiLookupClient
         Uri? lookupBaseUrl = null,
         TimeProvider? timeProvider = null,
         ILogger? logger = null,
-        PartRetryOptions? retry = null)
+        RetryOptions? retry = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(tokenSource);
@@ -64,7 +64,7 @@ internal sealed class ApiLookupClient
         _lookupBase = lookupBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        retry ??= new PartRetryOptions();
+        retry ??= new RetryOptions();
         _runner = new OperationRunner(UploadPipeline.Create(retry, _timeProvider, _logger), retry.AttemptTimeout, budget: null, RunnerError)
         {
             NetworkErrorCode = AuthErrorCodes.LookupUnreachable,

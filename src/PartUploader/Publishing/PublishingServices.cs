@@ -17,7 +17,7 @@ internal sealed class PublishingServices
     private readonly AccessTokenSource _tokens;
 
     public PublishingServices(
-        PublishingProtocol protocol, ApiLookupClient lookup, CatalogHrn catalog, AccessTokenSource tokens, PartRetryOptions retry, string? billingTag, ILogger logger)
+        PublishingProtocol protocol, ApiLookupClient lookup, CatalogHrn catalog, AccessTokenSource tokens, RetryOptions retry, string? billingTag, ILogger logger)
     {
         Protocol = protocol;
         _lookup = lookup;

@@ -22,7 +22,7 @@ internal static class UploadPipeline
     public static readonly ResiliencePropertyKey<CancellationToken> CallerTokenKey = new("PartUploader.CallerToken");
     private static readonly ResiliencePropertyKey<RetryCounts> CountsKey = new("PartUploader.RetryCounts");
 
-    public static ResiliencePipeline Create(PartRetryOptions options, TimeProvider timeProvider, ILogger logger)
+    public static ResiliencePipeline Create(RetryOptions options, TimeProvider timeProvider, ILogger logger)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider, Name = "PartUploader" };
         Configure(builder, options, logger);
@@ -30,7 +30,7 @@ internal static class UploadPipeline
     }
 
     /// <summary>Adds the strategies, in order: retry, then the attempt timeout.</summary>
-    public static void Configure(ResiliencePipelineBuilder builder, PartRetryOptions options, ILogger logger)
+    public static void Configure(ResiliencePipelineBuilder builder, RetryOptions options, ILogger logger)
     {
         // Throttled answers (429, or 503 with Retry-After) are budgeted apart from failures: they spend neither
         // MaxAttempts nor the upload's RetryBudget, only their own bound (MaxThrottledAttempts per call).
@@ -98,7 +98,7 @@ internal static class UploadPipeline
     /// The delay before a retry: the answer's <c>Retry-After</c> (capped); else, once a throttled answer was retried, an
     /// exponential backoff on this kind's own count (so throttled retries do not inflate a failure's backoff); else Polly's.
     /// </summary>
-    private static TimeSpan? DelayOf(Exception? exception, ResilienceContext context, PartRetryOptions options)
+    private static TimeSpan? DelayOf(Exception? exception, ResilienceContext context, RetryOptions options)
     {
         if (exception is AttemptFailedException { Error.WindowWaits: true })
         {

@@ -17,7 +17,7 @@ namespace PartUploader.Internal.Transfer;
 /// </summary>
 /// <remarks>
 /// A body read that makes no progress for the attempt timeout counts as dropped. Resumptions spend the
-/// retry budget; consecutive ones that gain no byte are limited to <see cref="PartRetryOptions.MaxAttempts"/>.
+/// retry budget; consecutive ones that gain no byte are limited to <see cref="RetryOptions.MaxAttempts"/>.
 /// The CRC-32C of the bytes written is computed on the way when the caller expects one. Memory: one
 /// pooled 80 KiB buffer.
 /// </remarks>
@@ -26,7 +26,7 @@ internal sealed class BlobDownload
     private const int BufferSize = 81_920;
 
     private readonly BlobProtocol _protocol;
-    private readonly PartRetryOptions _retry;
+    private readonly RetryOptions _retry;
     private readonly string? _billingTag;
     private readonly ILogger _logger;
     private readonly BlobEndpoint _endpoint;

@@ -4,8 +4,8 @@ using PartUploader.Emulator;
 namespace PartUploader.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// Stall detection over real HTTP: a part whose body stops moving is abandoned after <see cref="PartRetryOptions.StallTimeout"/>
-/// and retried under a fresh number, long before <see cref="PartRetryOptions.AttemptTimeout"/>. A socket stall cannot be
+/// Stall detection over real HTTP: a part whose body stops moving is abandoned after <see cref="RetryOptions.StallTimeout"/>
+/// and retried under a fresh number, long before <see cref="RetryOptions.AttemptTimeout"/>. A socket stall cannot be
 /// driven by a fake clock, so these tests use a 1 s stall timeout and a generous elapsed bound.
 /// </summary>
 public sealed class StallDetectionTests(EmulatorFixture fixture) : EmulatorTestBase(fixture), IClassFixture<EmulatorFixture>

@@ -37,7 +37,7 @@ public class ApiLookupClientTests
                 return Task.FromResult(new AccessToken(force ? "fresh-token" : "cached-token", DateTimeOffset.MaxValue));
             }
         });
-        return new ApiLookupClient(new HttpClient(handler), tokens, lookupBase ?? s_lookupBase, _time, _logger, new PartRetryOptions { BaseDelay = TimeSpan.Zero, MaxAttempts = 3 });
+        return new ApiLookupClient(new HttpClient(handler), tokens, lookupBase ?? s_lookupBase, _time, _logger, new RetryOptions { BaseDelay = TimeSpan.Zero, MaxAttempts = 3 });
     }
 
     [Fact]

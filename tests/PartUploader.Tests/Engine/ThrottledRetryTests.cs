@@ -5,14 +5,14 @@ namespace PartUploader.Tests.Engine;
 
 /// <summary>
 /// Throttled answers (429, or 503 with Retry-After) are budgeted apart from failures: they spend neither
-/// <see cref="PartRetryOptions.MaxAttempts"/> nor the upload's <see cref="PartRetryOptions.RetryBudget"/>, only
-/// <see cref="PartRetryOptions.MaxThrottledAttempts"/>, which still ends them.
+/// <see cref="RetryOptions.MaxAttempts"/> nor the upload's <see cref="RetryOptions.RetryBudget"/>, only
+/// <see cref="RetryOptions.MaxThrottledAttempts"/>, which still ends them.
 /// </summary>
 public sealed class ThrottledRetryTests
 {
     private static OperationRunner Runner(int maxAttempts, int maxThrottled, int budget)
     {
-        var options = new PartRetryOptions
+        var options = new RetryOptions
         {
             MaxAttempts = maxAttempts,
             MaxThrottledAttempts = maxThrottled,

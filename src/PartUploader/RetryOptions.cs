@@ -2,14 +2,14 @@ using System.ComponentModel.DataAnnotations;
 
 namespace PartUploader;
 
-/// <summary>Retry tuning for part attempts and the other calls of an upload.</summary>
+/// <summary>Retry and time limits for every call of the client: parts, single PUTs, start, complete, status, cancel, HEAD, GET, DELETE, the API lookup, and the publish, metadata and index calls.</summary>
 /// <remarks>
 /// Only transient failures are retried: 408, 429, 5xx, network errors and attempt timeouts; throttled answers
 /// (429, or 503 with <c>Retry-After</c>) under their own bound, <see cref="MaxThrottledAttempts"/>. Every
 /// retry of a part takes a fresh part number. <c>Retry-After</c> is honoured up to
 /// <see cref="MaxRetryAfter"/>.
 /// </remarks>
-public sealed class PartRetryOptions
+public sealed class RetryOptions
 {
     /// <summary>Gets or sets the most attempts of one part (or one call), the first included.</summary>
     /// <value>The default value is 5.</value>
