@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PartUploader.Internal.Protocol;
 using PartUploader.Internal.Resilience;
 using Polly;
 using Polly.Retry;
@@ -28,11 +29,11 @@ internal static class TokenPipeline
                 BackoffType = DelayBackoffType.Constant,
                 UseJitter = false,
                 Delay = retryDelay,
-                ShouldHandle = args => ValueTask.FromResult(UploadPipeline.IsTransient(args.Outcome.Exception, args.Context)),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Delay(retryDelay, args.AttemptNumber, args.Outcome.Exception)),
+                ShouldHandle = args => ValueTask.FromResult(UploadPipeline.IsTransient(args.Outcome, args.Context)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Delay(retryDelay, args.AttemptNumber, UploadPipeline.FailureOf(args.Outcome))),
                 OnRetry = args =>
                 {
-                    int status = args.Outcome.Exception is AttemptFailedException failed ? failed.Error.Status : 0;
+                    int status = UploadPipeline.FailureOf(args.Outcome)?.Status ?? 0;
                     AuthLog.TokenRetry(logger, status, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds);
                     return default;
                 },
@@ -44,10 +45,10 @@ internal static class TokenPipeline
     }
 
     /// <summary>The wait before retry <paramref name="attemptNumber"/> (0 for the first): <c>retryDelay × 2^n</c>, or a longer Retry-After up to a minute.</summary>
-    internal static TimeSpan Delay(TimeSpan retryDelay, int attemptNumber, Exception? failure)
+    internal static TimeSpan Delay(TimeSpan retryDelay, int attemptNumber, ServiceError? failure)
     {
         TimeSpan delay = retryDelay * Math.Pow(2, attemptNumber);
-        if (failure is AttemptFailedException { Error.RetryAfter: TimeSpan retryAfter } && retryAfter > delay)
+        if (failure is { RetryAfter: TimeSpan retryAfter } && retryAfter > delay)
         {
             delay = retryAfter > MaxRetryAfter ? MaxRetryAfter : retryAfter;
         }

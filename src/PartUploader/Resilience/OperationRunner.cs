@@ -10,8 +10,8 @@ internal delegate PartUploadException OperationErrorFactory(
     string summary, string operation, string? code, int status, int? partNumber, ServiceError? service, Exception? inner);
 
 /// <summary>
-/// Runs one operation through a client's Polly pipeline: a transient answer becomes a retryable
-/// <see cref="AttemptFailedException"/>, each attempt is bounded by the pipeline's attempt timeout,
+/// Runs one operation through a client's Polly pipeline: a transient answer is the attempt's result, on which the
+/// retry strategy decides (<see cref="IAttemptOutcome"/>), each attempt is bounded by the pipeline's attempt timeout,
 /// and whatever escapes (retries ran out, the attempt timeout, a network error) becomes a
 /// <see cref="PartUploadException"/>. No Polly exception escapes; the caller's cancellation stays an
 /// <see cref="OperationCanceledException"/>.
@@ -76,7 +76,32 @@ internal sealed class OperationRunner
             cancellationToken);
 
     /// <summary>Runs an operation and returns what its successful attempt returned.</summary>
-    public async Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    /// <remarks>
+    /// For calls whose protocol method throws: a <see cref="PartUploadException"/> with a transient status becomes the
+    /// attempt's transient result (see <see cref="RunAsync{T}"/>), so that the retry decides on it, not on an exception.
+    /// </remarks>
+    public Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken) =>
+        RunAsync(
+            operation,
+            async token =>
+            {
+                try
+                {
+                    return Attempt<T>.Done(await attempt(token).ConfigureAwait(false));
+                }
+                catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != PartUploadErrorCodes.MalformedResponse)
+                {
+                    // A transient answer to any call is retried like a part's (Retry-After honoured).
+                    return Attempt<T>.Retry(new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter, ex.WindowWaits), ex.PartNumber);
+                }
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Runs an operation whose attempt says itself whether it got a transient answer (<see cref="Attempt{T}.Retry"/>);
+    /// when the retries allowed ran out on such an answer, its facts become the <see cref="PartUploadException"/>.
+    /// </summary>
+    public async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<Attempt<T>>> attempt, CancellationToken cancellationToken)
     {
         ResilienceContext context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         if (_budget is not null)
@@ -85,16 +110,13 @@ internal sealed class OperationRunner
         }
 
         context.Properties.Set(UploadPipeline.OperationKey, operation);
+        Attempt<T> outcome;
         try
         {
-            return await _pipeline.ExecuteAsync(
-                static async (ctx, state) => await RunAttemptAsync(ctx, state.Attempt, state.Operation).ConfigureAwait(false),
+            outcome = await _pipeline.ExecuteAsync(
+                static async (ctx, attempt) => await RunAttemptAsync(ctx, attempt).ConfigureAwait(false),
                 context,
-                (Attempt: attempt, Operation: operation)).ConfigureAwait(false);
-        }
-        catch (AttemptFailedException ex)
-        {
-            throw _error(string.Create(CultureInfo.InvariantCulture, $"{operation} kept failing; the retries allowed ran out"), operation, ex.Error.Code, ex.Error.Status, ex.PartNumber, ex.Error, null);
+                attempt).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -108,18 +130,21 @@ internal sealed class OperationRunner
         {
             ResilienceContextPool.Shared.Return(context);
         }
+
+        if (outcome.Failure is { } failure)
+        {
+            throw _error(
+                string.Create(CultureInfo.InvariantCulture, $"{operation} kept failing; the retries allowed ran out"), operation, failure.Code, failure.Status, outcome.PartNumber, failure, null);
+        }
+
+        return outcome.Value;
     }
 
-    private static async ValueTask<T> RunAttemptAsync<T>(ResilienceContext context, Func<CancellationToken, Task<T>> attempt, string operation)
+    private static async ValueTask<Attempt<T>> RunAttemptAsync<T>(ResilienceContext context, Func<CancellationToken, Task<Attempt<T>>> attempt)
     {
         try
         {
             return await attempt(context.CancellationToken).ConfigureAwait(false);
-        }
-        catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != PartUploadErrorCodes.MalformedResponse)
-        {
-            // A transient answer to any call is retried like a part's (Retry-After honoured).
-            throw new AttemptFailedException(operation, new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter, ex.WindowWaits), ex.PartNumber);
         }
         catch (OperationCanceledException ex) when (!context.CancellationToken.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using PartUploader.Internal.Protocol;
 using PartUploader.Internal.Diagnostics;
 using Polly;
 using Polly.Retry;
@@ -45,12 +46,12 @@ internal static class UploadPipeline
                 UseJitter = true,
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome.Exception, args.Context, failureRetries, throttledRetries)),
-                DelayGenerator = args => ValueTask.FromResult(DelayOf(args.Outcome.Exception, args.Context, options)),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, failureRetries, throttledRetries)),
+                DelayGenerator = args => ValueTask.FromResult(DelayOf(FailureOf(args.Outcome), args.Context, options)),
                 OnRetry = args =>
                 {
                     string operation = args.Context.Properties.GetValue(OperationKey, "Call");
-                    int status = args.Outcome.Exception is AttemptFailedException failed ? failed.Error.Status : 0;
+                    int status = FailureOf(args.Outcome)?.Status ?? 0;
                     Log.RetryScheduled(logger, operation, args.AttemptNumber + 1, status, (long)args.RetryDelay.TotalMilliseconds);
                     return default;
                 },
@@ -61,19 +62,23 @@ internal static class UploadPipeline
     }
 
     /// <summary>True for an answer that asks the client to slow down rather than reports a fault: 429, or 503 with <c>Retry-After</c>.</summary>
-    public static bool IsThrottled(Exception? exception) =>
-        exception is AttemptFailedException { Error: { Status: 429 } or { Status: 503, RetryAfter: not null } };
+    public static bool IsThrottled(ServiceError? failure) =>
+        failure is { Status: 429 } or { Status: 503, RetryAfter: not null };
+
+    /// <summary>The transient answer an attempt returned (its result, see <see cref="IAttemptOutcome"/>), or null.</summary>
+    public static ServiceError? FailureOf(Outcome<object> outcome) =>
+        outcome.Result is IAttemptOutcome { Failure: { } failure } ? failure : null;
 
     /// <summary>Whether to retry: a throttled answer within its own bound; any other transient failure within MaxAttempts and the budget.</summary>
-    private static bool ShouldRetry(Exception? exception, ResilienceContext context, int failureRetries, int throttledRetries)
+    private static bool ShouldRetry(Outcome<object> outcome, ResilienceContext context, int failureRetries, int throttledRetries)
     {
-        if (!IsTransient(exception, context))
+        if (!IsTransient(outcome, context))
         {
             return false;
         }
 
         RetryCounts counts = CountsOf(context);
-        if (IsThrottled(exception))
+        if (IsThrottled(FailureOf(outcome)))
         {
             if (counts.Throttled >= throttledRetries)
             {
@@ -98,15 +103,15 @@ internal static class UploadPipeline
     /// The delay before a retry: the answer's <c>Retry-After</c> (capped); else, once a throttled answer was retried, an
     /// exponential backoff on this kind's own count (so throttled retries do not inflate a failure's backoff); else Polly's.
     /// </summary>
-    private static TimeSpan? DelayOf(Exception? exception, ResilienceContext context, RetryOptions options)
+    private static TimeSpan? DelayOf(ServiceError? failure, ResilienceContext context, RetryOptions options)
     {
-        if (exception is AttemptFailedException { Error.WindowWaits: true })
+        if (failure is { WindowWaits: true })
         {
             // The request window took this answer as its shared cooldown: the retry waits there, once, not here as well.
             return TimeSpan.Zero;
         }
 
-        if (exception is AttemptFailedException { Error.RetryAfter: TimeSpan retryAfter })
+        if (failure is { RetryAfter: TimeSpan retryAfter })
         {
             return retryAfter > options.MaxRetryAfter ? options.MaxRetryAfter : retryAfter;
         }
@@ -117,7 +122,7 @@ internal static class UploadPipeline
             return null;
         }
 
-        int exponent = Math.Clamp((IsThrottled(exception) ? counts.Throttled : counts.Failures) - 1, 0, 30);
+        int exponent = Math.Clamp((IsThrottled(failure) ? counts.Throttled : counts.Failures) - 1, 0, 30);
         double seconds = options.BaseDelay.TotalSeconds * Math.Pow(2, exponent) * (0.5 + Random.Shared.NextDouble());
         return seconds >= options.MaxDelay.TotalSeconds ? options.MaxDelay : TimeSpan.FromSeconds(seconds);
     }
@@ -133,17 +138,25 @@ internal static class UploadPipeline
         return counts;
     }
 
-    /// <summary>True for failures worth another attempt: transient answers, network errors, attempt timeouts; never the caller's cancellation.</summary>
-    public static bool IsTransient(Exception? exception, ResilienceContext context)
+    /// <summary>
+    /// True for outcomes worth another attempt: a transient answer the attempt returned, a network error, an attempt
+    /// timeout; never the caller's cancellation.
+    /// </summary>
+    public static bool IsTransient(Outcome<object> outcome, ResilienceContext context)
     {
-        if (exception is null || context.CancellationToken.IsCancellationRequested)
+        if (context.CancellationToken.IsCancellationRequested)
         {
             return false;
         }
 
-        return exception switch
+        if (FailureOf(outcome) is not null)
         {
-            AttemptFailedException => true,
+            return true;
+        }
+
+        return outcome.Exception switch
+        {
+            null => false,
             TimeoutRejectedException => true,
             HttpRequestException => true,
             IOException => true,

@@ -268,7 +268,7 @@ internal sealed partial class UploadRun
 
             blobDigests = wholeHasher.Finish();
             long maxSent = 0;
-            await ExecuteAsync(BlobProtocol.OpPut, async attemptToken =>
+            await _runner.RunAsync(BlobProtocol.OpPut, async attemptToken =>
             {
                 long sent = 0;
                 using StallWatchdog watchdog = NewWatchdog(attemptToken);
@@ -294,13 +294,13 @@ internal sealed partial class UploadRun
                     attemptToken).ConfigureAwait(false);
                 if (result.Status is >= 200 and <= 299)
                 {
-                    return;
+                    return Attempt<bool>.Done(true);
                 }
 
                 if (result.Error.IsTransient)
                 {
                     _progress.AddRetry();
-                    throw new AttemptFailedException(BlobProtocol.OpPut, result.Error, null);
+                    return Attempt<bool>.Retry(result.Error);
                 }
 
                 throw BlobProtocol.CreateException(BlobProtocol.OpPut, result.Error, _request.DataHandle, null, null);

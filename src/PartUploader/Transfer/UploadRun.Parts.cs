@@ -52,7 +52,7 @@ internal sealed partial class UploadRun
     private async Task SendWithRetriesAsync(PartRecord part, PartBuffer buffer, int firstNumber, PartNumberAllocator numbers, CancellationToken token)
     {
         var state = new PartAttemptState();
-        await ExecuteAsync(BlobProtocol.OpUploadPart, async attemptToken =>
+        await _runner.RunAsync(BlobProtocol.OpUploadPart, async attemptToken =>
         {
             int attempt = state.Attempts++;
             int number = attempt == 0 ? firstNumber : numbers.Next(part.Index, attempt) ?? throw NumbersExhausted(part.Index);
@@ -105,7 +105,7 @@ internal sealed partial class UploadRun
                     _table.Acknowledge(part, number, result.ETag!);
                     long elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
                     Log.PartAcknowledged(_logger, UploadId, number, elapsedMs);
-                    return;
+                    return Attempt<bool>.Done(true);
                 }
 
                 if (result.Status is >= 200 and <= 299)
@@ -118,7 +118,7 @@ internal sealed partial class UploadRun
                     // One refresh, then a retry under a fresh number (spec 2.2: never the same number twice).
                     state.TokenRefreshed = true;
                     await _endpoint.Tokens.GetTokenAsync(forceRefresh: true, attemptToken).ConfigureAwait(false);
-                    throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
+                    return Retry(activity, result.Error, number);
                 }
 
                 if (result.Status == 400 && part.DigestHeader is not null)
@@ -136,7 +136,7 @@ internal sealed partial class UploadRun
                     {
                         // The bytes we hold are what we read: a mismatch was corruption in transit. Once.
                         state.DigestRetried = true;
-                        throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
+                        return Retry(activity, result.Error, number);
                     }
 
                     throw IntegrityError("The service rejected the part twice (400: digest mismatch or bad parameters)", BlobProtocol.OpUploadPart, result.Error.Code ?? PartUploadErrorCodes.DigestRejected, status: result.Status, partNumber: number, offset: part.Offset, service: result.Error);
@@ -144,7 +144,7 @@ internal sealed partial class UploadRun
 
                 if (result.Error.IsTransient)
                 {
-                    throw new AttemptFailedException(BlobProtocol.OpUploadPart, result.Error, number);
+                    return Retry(activity, result.Error, number);
                 }
 
                 throw BlobProtocol.CreateException(BlobProtocol.OpUploadPart, result.Error, _request.DataHandle, UploadId, number);
@@ -162,6 +162,13 @@ internal sealed partial class UploadRun
                     new KeyValuePair<string, object?>("http.response.status_code", status));
             }
         }, token).ConfigureAwait(false);
+    }
+
+    /// <summary>A part attempt that got a transient answer: the retry strategy decides on it (a fresh number next time).</summary>
+    private static Attempt<bool> Retry(Activity? activity, ServiceError error, int number)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, "retryable");
+        return Attempt<bool>.Retry(error, number);
     }
 
     private StallWatchdog NewWatchdog(CancellationToken attemptToken) =>
@@ -190,7 +197,7 @@ internal sealed partial class UploadRun
 
     /// <summary>Runs one operation through the pipeline and turns whatever escapes it into the exception family.</summary>
     private Task ExecuteAsync(string operation, Func<CancellationToken, Task> attempt, CancellationToken token) =>
-        new OperationRunner(_pipeline, _options.Retry.AttemptTimeout, _budget, Error).ExecuteAsync(operation, attempt, token);
+        _runner.ExecuteAsync(operation, attempt, token);
 
     private sealed class PartAttemptState
     {

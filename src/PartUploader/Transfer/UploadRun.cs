@@ -16,7 +16,6 @@ namespace PartUploader.Internal.Transfer;
 internal sealed partial class UploadRun
 {
     private readonly BlobProtocol _protocol;
-    private readonly ResiliencePipeline _pipeline;
     private readonly PartUploadClientOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -27,6 +26,7 @@ internal sealed partial class UploadRun
     private readonly TransferDiagnostics? _diagnostics;
     private readonly UploadErrors _errors;
     private readonly RetryBudget _budget;
+    private readonly OperationRunner _runner;
     private readonly PartTable _table = new();
     private readonly long _started;
     private readonly object _failureGate = new();
@@ -49,7 +49,6 @@ internal sealed partial class UploadRun
         TransferDiagnostics? diagnostics)
     {
         _protocol = protocol;
-        _pipeline = pipeline;
         _options = options;
         _logger = logger;
         _time = protocol.TimeProvider;
@@ -60,6 +59,7 @@ internal sealed partial class UploadRun
         _diagnostics = diagnostics;
         _errors = new UploadErrors(request.DataHandle, () => _upload?.UploadId);
         _budget = new RetryBudget(options.Retry.RetryBudget);
+        _runner = new OperationRunner(pipeline, options.Retry.AttemptTimeout, _budget, Error);
         _started = _time.GetTimestamp();
         _progress = new ProgressTracker(request.Progress, _time, source.Length, null);
     }
