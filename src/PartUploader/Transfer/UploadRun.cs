@@ -3,40 +3,27 @@ using Microsoft.Extensions.Logging;
 using PartUploader.Internal.Diagnostics;
 using PartUploader.Internal.Hashing;
 using PartUploader.Internal.Protocol;
-using PartUploader.Internal.Resilience;
 using Polly;
 
 namespace PartUploader.Internal.Transfer;
 
 /// <summary>
-/// One upload, from planning to the result: the engine of spec sections 2-5. Failure or
-/// cancellation at any point stops reading, drains the parts in flight, cancels the upload on the
-/// server with a token of its own, returns every buffer, and surfaces the original error.
+/// One upload, from planning to the result (spec sections 2-5): a reader fills parts, senders hand them to the
+/// multipart session, and the session completes them. Failure or cancellation at any point stops reading, drains the
+/// parts in flight, cancels the upload on the server with a token of its own, returns every buffer, and surfaces the
+/// original error.
 /// </summary>
 internal sealed partial class UploadRun
 {
-    private readonly BlobProtocol _protocol;
-    private readonly PartUploadClientOptions _options;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly BlobEndpoint _endpoint;
-    private readonly BlobEndpoint _partEndpoint;
-    private readonly UploadRequest _request;
+    private readonly UploadContext _context;
     private readonly PartSource _source;
     private readonly TransferDiagnostics? _diagnostics;
-    private readonly UploadErrors _errors;
-    private readonly RetryBudget _budget;
-    private readonly OperationRunner _runner;
-    private readonly PartTable _table = new();
     private readonly long _started;
     private readonly object _failureGate = new();
     private ProgressTracker _progress;
-    private MultipartUpload? _upload;
+    private MultipartSession? _session;
+    private SessionJournal? _journal;
     private ExceptionDispatchInfo? _failure;
-    private UploadJournal? _journal;
-    private bool _completeSent;
-    private int _resumedParts;
-    private long _resumedBytes;
 
     public UploadRun(
         BlobProtocol protocol,
@@ -48,175 +35,65 @@ internal sealed partial class UploadRun
         PartSource source,
         TransferDiagnostics? diagnostics)
     {
-        _protocol = protocol;
-        _options = options;
-        _logger = logger;
-        _time = protocol.TimeProvider;
-        _endpoint = endpoint;
-        _partEndpoint = endpoint.ForPartUploads();
-        _request = request;
+        _context = new UploadContext(protocol, pipeline, options, logger, endpoint, request, () => _session?.Upload?.UploadId);
         _source = source;
         _diagnostics = diagnostics;
-        _errors = new UploadErrors(request.DataHandle, () => _upload?.UploadId);
-        _budget = new RetryBudget(options.Retry.RetryBudget);
-        _runner = new OperationRunner(pipeline, options.Retry.AttemptTimeout, _budget, Error);
-        _started = _time.GetTimestamp();
-        _progress = new ProgressTracker(request.Progress, _time, source.Length, null);
+        _started = _context.Time.GetTimestamp();
+        _progress = new ProgressTracker(request.Progress, _context.Time, source.Length, null);
     }
 
-    private string UploadId => _upload?.UploadId ?? "not-started";
+    private UploadRequest Request => _context.Request;
+
+    private PartUploadClientOptions Options => _context.Options;
+
+    private TimeProvider Time => _context.Time;
 
     private async Task<PartUploadResult> RunCoreAsync(CancellationToken cancellationToken)
     {
-        JournalState? resume = _request.Journal?.ResumeFrom;
-        if (resume is null && !_request.ForceMultipart && _source.Length is long length && length < _options.SingleShotThreshold)
+        JournalState? resume = Request.Journal?.ResumeFrom;
+        if (resume is null && !Request.ForceMultipart && _source.Length is long length && length < Options.SingleShotThreshold)
         {
             return await SinglePutAsync(prefilled: null, length, cancellationToken).ConfigureAwait(false);
         }
 
         PartPlan plan = PartPlan.Create(
-            _source.Length, resume?.PartSize ?? _options.PartSize, Math.Max(_options.MaxBufferedBytes, resume?.PartSize ?? 0), _options.PartNumbering, _options.ReservedNumbersPerPart);
-        Log.UploadStarting(_logger, _request.DataHandle, _request.LayerId, _source.Length, plan.BaseSize, multipart: true);
-        _progress = new ProgressTracker(_request.Progress, _time, plan.TotalLength, plan.PartCount);
-        return await MultipartAsync(plan, cancellationToken).ConfigureAwait(false);
+            _source.Length, resume?.PartSize ?? Options.PartSize, Math.Max(Options.MaxBufferedBytes, resume?.PartSize ?? 0), Options.PartNumbering, Options.ReservedNumbersPerPart);
+        Log.UploadStarting(_context.Logger, Request.DataHandle, Request.LayerId, _source.Length, plan.BaseSize, multipart: true);
+        _progress = new ProgressTracker(Request.Progress, Time, plan.TotalLength, plan.PartCount);
+        _journal = SessionJournal.For(_context);
+        _session = new MultipartSession(_context, plan, resume, _journal, _progress, _source);
+        return await MultipartAsync(plan, _session, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<PartUploadResult> MultipartAsync(PartPlan plan, CancellationToken callerToken)
+    private Task<PartUploadResult> SinglePutAsync(SinglePut.Prefilled? prefilled, long length, CancellationToken token)
+    {
+        _progress = new ProgressTracker(Request.Progress, Time, length, 1);
+        return new SinglePut(_context, _source, _progress, _diagnostics).RunAsync(prefilled, length, _started, token);
+    }
+
+    private async Task<PartUploadResult> MultipartAsync(PartPlan plan, MultipartSession session, CancellationToken callerToken)
     {
         // The pool holds whole segments: never fewer than the largest part needs (a resumed plan may have larger parts).
         // A batch passes the budget all its blobs share (a blob's parts are planned to fit it).
-        SegmentPool pool = _request.SharedPool ?? new SegmentPool(Math.Max(_options.MaxBufferedBytes, (long)SegmentPool.SegmentsFor(plan.MaxSize) * SegmentPool.SegmentSize));
+        SegmentPool pool = Request.SharedPool ?? new SegmentPool(Math.Max(Options.MaxBufferedBytes, (long)SegmentPool.SegmentsFor(plan.MaxSize) * SegmentPool.SegmentSize));
         if (_diagnostics is not null)
         {
             _diagnostics.Pool = pool;
         }
 
         // A resumed upload skips parts, so whole-blob digests other than the CRC-32C cannot be computed in order.
-        using var blobHasher = new OrderedBlobHasher(_request.Journal?.ResumeFrom is null ? _request.WholeBlobDigests : WholeBlobDigests.None);
-        JournalState? resume = _request.Journal?.ResumeFrom;
-        var numbers = new PartNumberAllocator(
-            _options.PartNumbering,
-            _options.ReservedNumbersPerPart,
-            plan.PartCount,
-            resume is null ? null : Math.Max(resume.PartCount, resume.NumbersReservedThrough),
-            _request.Journal is null ? null : number => _journal?.EnsureReserved(number));
-        var acknowledgedBefore = new HashSet<int>();
-        int concurrency = ConcurrencyLimit.For(_options, plan.BaseSize, _logger);
+        JournalState? resume = Request.Journal?.ResumeFrom;
+        using var blobHasher = new OrderedBlobHasher(resume is null ? Request.WholeBlobDigests : WholeBlobDigests.None);
+        PartReader reader = PartReader.For(_source, plan, blobHasher, _context);
+        int concurrency = ConcurrencyLimit.For(Options, plan.BaseSize, _context.Logger);
         using var slots = new SemaphoreSlim(concurrency, concurrency);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
-        CancellationToken token = linked.Token;
         var workers = new List<Task>();
         PartUploadResult? singlePut = null;
-
         try
         {
-            if (resume is not null)
-            {
-                SeedFromJournal(resume, acknowledgedBefore);
-            }
-            else if (_source.ReadsInParallel)
-            {
-                await StartMultipartAsync(token).ConfigureAwait(false);
-                StartJournal(plan);
-            }
-
-            long offset = 0;
-            for (int index = 0; ; index++)
-            {
-                if (plan.PartCount is int count && index >= count)
-                {
-                    break;
-                }
-
-                long size = plan.SizeOf(index);
-                if (plan.TotalLength is long total)
-                {
-                    size = Math.Min(size, total - offset);
-                }
-
-                if (acknowledgedBefore.Contains(index))
-                {
-                    offset += size;
-                    continue;
-                }
-
-                PartBuffer buffer = await pool.RentAsync(Math.Max(size, 1), token).ConfigureAwait(false);
-                try
-                {
-                    await slots.WaitAsync(token).ConfigureAwait(false);
-                }
-                catch
-                {
-                    buffer.Dispose();
-                    throw;
-                }
-
-                bool handedOff = false;
-                try
-                {
-                    bool last = plan.PartCount is int n && index == n - 1;
-                    PartRecord part;
-                    if (_source.ReadsInParallel)
-                    {
-                        part = _table.Add(index, offset);
-                        part.Length = size;
-                        part.Resumed = resume is not null;
-                    }
-                    else
-                    {
-                        (long read, PartDigest digest) = await ReadPartAsync(index, offset, buffer, size, blobHasher, token).ConfigureAwait(false);
-                        if (plan.TotalLength is null)
-                        {
-                            if (read == 0 && index > 0)
-                            {
-                                break;
-                            }
-
-                            last = read < size;
-                            EnsureWithinLimits(plan, index, offset + read, last);
-                        }
-                        else if (read < size)
-                        {
-                            throw SourceTooShort(offset + read, plan.TotalLength.Value);
-                        }
-
-                        part = _table.Add(index, offset);
-                        _table.SetData(part, read, digest.Crc32C, digest.HeaderValue);
-                        size = read;
-
-                        if (_upload is null)
-                        {
-                            if (last && index == 0 && plan.TotalLength is null && !_request.ForceMultipart && read < _options.SingleShotThreshold)
-                            {
-                                handedOff = true;
-                                slots.Release();
-                                singlePut = await SinglePutAsync(buffer, read, token).ConfigureAwait(false);
-                                break;
-                            }
-
-                            await StartMultipartAsync(token).ConfigureAwait(false);
-                        }
-                    }
-
-                    int first = numbers.Next(index, 0) ?? throw NumbersExhausted(index);
-                    PartBuffer owned = buffer;
-                    handedOff = true;
-                    workers.Add(Task.Run(() => SendPartAsync(part, owned, first, numbers, blobHasher, slots, linked), CancellationToken.None));
-                    offset += size;
-                    if (last)
-                    {
-                        break;
-                    }
-                }
-                finally
-                {
-                    if (!handedOff)
-                    {
-                        buffer.Dispose();
-                        slots.Release();
-                    }
-                }
-            }
+            HashSet<int> acknowledgedBefore = resume is null ? [] : session.Resume(resume, _progress);
+            singlePut = await DispatchAsync(reader, session, pool, slots, acknowledgedBefore, resume is not null, workers, linked).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -224,7 +101,6 @@ internal sealed partial class UploadRun
         }
 
         await Task.WhenAll(workers).ConfigureAwait(false);
-
         if (singlePut is not null)
         {
             return singlePut;
@@ -237,131 +113,118 @@ internal sealed partial class UploadRun
 
         if (_failure is not null)
         {
-            if (await CancelOnServerAsync(_failure.SourceException).ConfigureAwait(false))
-            {
-                _journal?.Delete();
-            }
-
-            _progress.Close(report: false);
-            if (callerToken.IsCancellationRequested && _failure.SourceException is not PartUploadException)
-            {
-                // Cancellation stays an unwrapped OperationCanceledException of the caller's token, whatever a part in flight threw;
-                // it carries what happened to the upload on the server.
-                var cancelled = new OperationCanceledException(callerToken);
-                PartUploadExceptionData.CopyTo(_failure.SourceException, cancelled);
-                throw cancelled;
-            }
-
-            _failure.Throw();
+            throw await FailedAsync(session, callerToken).ConfigureAwait(false);
         }
 
-        IReadOnlyList<PartRecord> parts = _table.Snapshot();
-        long totalBytes = parts.Sum(p => p.Length);
-        _progress.SetTotals(totalBytes, parts.Count);
+        return await FinishAsync(plan, session, pool, blobHasher, callerToken).ConfigureAwait(false);
+    }
 
-        bool committed = false;
+    /// <summary>
+    /// Hands every part the reader yields to a sender, within the window of parts in flight and the memory budget;
+    /// returns the single PUT's result when the reader's first part turned out to be the whole blob.
+    /// </summary>
+    private async Task<PartUploadResult?> DispatchAsync(
+        PartReader reader, MultipartSession session, SegmentPool pool, SemaphoreSlim slots, HashSet<int> acknowledgedBefore, bool resumed, List<Task> workers, CancellationTokenSource linked)
+    {
+        CancellationToken token = linked.Token;
+        long offset = 0;
+        for (int index = 0; reader.Plan.PartCount is not int count || index < count; index++)
+        {
+            long size = reader.PlannedSize(index, offset);
+            if (acknowledgedBefore.Contains(index))
+            {
+                offset += size;
+                continue;
+            }
+
+            PartBuffer buffer = await pool.RentAsync(Math.Max(size, 1), token).ConfigureAwait(false);
+            try
+            {
+                await slots.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch
+            {
+                buffer.Dispose();
+                throw;
+            }
+
+            bool handedOff = false;
+            try
+            {
+                if (await reader.NextAsync(index, offset, size, buffer, token).ConfigureAwait(false) is not ReadPart part)
+                {
+                    break;
+                }
+
+                if (session.Upload is null)
+                {
+                    if (reader.FirstPartDecides && part is { Index: 0, Last: true } && !Request.ForceMultipart && part.Length < Options.SingleShotThreshold)
+                    {
+                        handedOff = true;
+                        slots.Release();
+                        return await SinglePutAsync(new SinglePut.Prefilled(buffer, part.Digest!.Value), part.Length, token).ConfigureAwait(false);
+                    }
+
+                    await session.StartAsync(token).ConfigureAwait(false);
+                }
+
+                PartRecord record = session.Table.Add(index, offset);
+                record.Length = part.Length;
+                record.Resumed = resumed;
+                if (part.Digest is PartDigest digest)
+                {
+                    session.Table.SetData(record, part.Length, digest.Crc32C, digest.HeaderValue);
+                }
+
+                int first = session.Numbers.Next(index, 0) ?? throw _context.Errors.NumbersExhausted(index);
+                PartBuffer owned = buffer;
+                handedOff = true;
+                workers.Add(Task.Run(() => SendPartAsync(reader, session, record, part, owned, first, slots, linked), CancellationToken.None));
+                offset += part.Length;
+                if (part.Last)
+                {
+                    break;
+                }
+            }
+            finally
+            {
+                if (!handedOff)
+                {
+                    buffer.Dispose();
+                    slots.Release();
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One part's sender: reads it when the reader reads on senders, then uploads it through the session.</summary>
+    private async Task SendPartAsync(
+        PartReader reader, MultipartSession session, PartRecord record, ReadPart part, PartBuffer buffer, int firstNumber, SemaphoreSlim slots, CancellationTokenSource linked)
+    {
+        CancellationToken token = linked.Token;
+        _diagnostics?.Enter();
         try
         {
-            IReadOnlyList<CompletedPart> list = _table.CompletionList();
-            if (_source.ChangedSinceOpen())
+            if (reader.ReadsOnSender)
             {
-                throw SourceChangedDuringUpload();
+                ReadPart filled = await reader.FillAsync(part, buffer, token).ConfigureAwait(false);
+                session.Table.SetData(record, filled.Length, filled.Digest!.Value.Crc32C, filled.Digest.Value.HeaderValue);
             }
 
-            bool completedBefore = resume is { Completing: true } && await IsCompletedAsync(callerToken).ConfigureAwait(false);
-            if (!completedBefore)
-            {
-                _journal?.Save(state => state.Completing = true);
-                _completeSent = true;
-                try
-                {
-                    await CompleteAsync(list, callerToken).ConfigureAwait(false);
-                }
-                catch (PartUploadException ex) when (resume is { Completing: true } && ex.Status is 404 or 409)
-                {
-                    // The interrupted run's complete call may still have been served when we looked.
-                    if (!await IsCompletedAsync(callerToken).ConfigureAwait(false))
-                    {
-                        throw;
-                    }
-                }
-            }
-
-            await WaitForCompletedAsync(callerToken).ConfigureAwait(false);
-            committed = true;
-            int verified = await VerifyAsync(parts, totalBytes, pool, callerToken).ConfigureAwait(false);
-            (string? md5, string? sha1, string? sha256) = resume is null ? blobHasher.Finish() : default;
-            if (_request.Journal is not { KeepOnSuccess: true })
-            {
-                _journal?.Delete();
-            }
-
-            TimeSpan elapsed = _time.GetElapsedTime(_started);
-            _progress.Close(report: true);
-            Log.UploadCompleted(_logger, UploadId, _request.DataHandle, totalBytes, parts.Count, _progress.Retries, (long)elapsed.TotalMilliseconds);
-            return new PartUploadResult
-            {
-                DataHandle = _request.DataHandle,
-                Size = totalBytes,
-                Multipart = true,
-                PartSize = plan.BaseSize,
-                PartCount = parts.Count,
-                PartNumbers = list.Select(p => p.Number).ToArray(),
-                Retries = _progress.Retries,
-                Crc32C = PartTable.CombinedCrc(parts),
-                Md5 = md5,
-                Sha1 = sha1,
-                Sha256 = sha256,
-                VerifiedRanges = verified,
-                Elapsed = elapsed,
-                ResumedParts = _resumedParts,
-                ResumedBytes = _resumedBytes,
-            };
-        }
-        catch (Exception ex) when (!committed)
-        {
-            // Before the service reported the blob completed, the upload can still be cancelled; after, it is stored.
-            if (await CancelOnServerAsync(ex).ConfigureAwait(false))
-            {
-                _journal?.Delete();
-            }
-
-            throw;
+            await session.UploadPartAsync(record, buffer, firstNumber, token).ConfigureAwait(false);
+            _progress.AddAcknowledged(record.Length);
         }
         catch (Exception ex)
         {
-            // After the service reported the blob completed (a read-back failed or was cancelled): it is stored.
-            ex.Data[PartUploadExceptionData.UploadId] = UploadId;
-            ex.Data[PartUploadExceptionData.CancelledOnServer] = false;
-            ex.Data[PartUploadExceptionData.BlobStored] = true;
-            throw;
+            Fail(ex, linked);
         }
         finally
         {
-            _progress.Close(report: false);
-        }
-    }
-
-    /// <summary>Reads one part sequentially (stream sources), hashing it and feeding the whole-blob digests in order.</summary>
-    private async Task<(long Read, PartDigest Digest)> ReadPartAsync(int index, long offset, PartBuffer buffer, long size, OrderedBlobHasher blobHasher, CancellationToken token)
-    {
-        using var hasher = new PartHasher(_options.DigestAlgorithm, _options.UseAlternateDigestTokens);
-        long read = await _source.ReadAsync(offset, buffer, size, hasher, token).ConfigureAwait(false);
-        PartDigest digest = hasher.Finish();
-        await blobHasher.AppendAsync(index, buffer, token).ConfigureAwait(false);
-        return (read, digest);
-    }
-
-    private void EnsureWithinLimits(PartPlan plan, int index, long bytesSoFar, bool last)
-    {
-        if (bytesSoFar > BlobLimits.MaxBlobSize)
-        {
-            throw _errors.BlobTooLarge();
-        }
-
-        if (!last && index + 1 >= plan.MaxParts)
-        {
-            throw _errors.TooManyParts(plan.MaxParts);
+            _diagnostics?.Exit();
+            buffer.Dispose();
+            slots.Release();
         }
     }
 
@@ -383,18 +246,4 @@ internal sealed partial class UploadRun
         {
         }
     }
-
-    private SourceChangedException SourceTooShort(long got, long expected) => _errors.SourceTooShort(got, expected);
-
-    private SourceChangedException SourceChangedDuringUpload() => _errors.SourceChanged();
-
-    private PartUploadException NumbersExhausted(int index) => _errors.NumbersExhausted(index);
-
-    private PartUploadException Error(
-        string summary, string operation, string? code, int status = 0, int? partNumber = null, ServiceError? service = null, Exception? inner = null) =>
-        _errors.Error(summary, operation, code, status, partNumber, service, inner);
-
-    private PartChecksumMismatchException IntegrityError(
-        string summary, string operation, string code, int status = 0, int? partNumber = null, long? offset = null, ServiceError? service = null) =>
-        _errors.Integrity(summary, operation, code, status, partNumber, offset, service);
 }
