@@ -102,7 +102,7 @@ public partial class PartUploadClient
 #pragma warning disable CA2000 // The handler chain is owned by the Refit HttpClient, which lives as long as this client.
         var refitClient = new HttpClient(new ResponseBodyLimitHandler(new BlobEndpointHandler(new TransportHandler(httpClient))))
         {
-            BaseAddress = RequestProperties.PlaceholderBaseAddress,
+            BaseAddress = RequestProperties.UnusedBaseAddress,
             Timeout = Timeout.InfiniteTimeSpan,
         };
 #pragma warning restore CA2000

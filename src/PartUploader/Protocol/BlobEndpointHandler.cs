@@ -4,14 +4,13 @@ using System.Net.Http.Headers;
 namespace PartUploader.Internal.Protocol;
 
 /// <summary>
-/// Turns Refit's placeholder URLs into the real targets, adds the bearer token for the trusted
-/// host only, refreshes it once on 401 (except for part uploads), and follows storage redirects
-/// without the token.
+/// Does for blob requests what Refit cannot: applies a link's method, adds the bearer token for the
+/// trusted host only, holds a place in the request window, refreshes the token once on 401 (except for
+/// part uploads), and follows storage redirects without the token.
 /// </summary>
 /// <remarks>
-/// Link hrefs are used exactly as the service gave them: an absolute href as is, a host-relative
-/// one resolved against the base URL's origin (spec 2.1). A target on any other host than the base
-/// URL's is refused before a byte is sent, so the token never leaves the trusted host. This handler
+/// Every URL arrives absolute (<see cref="BlobUrls"/>; Refit's <c>[Url]</c>). A target on any other host
+/// than the base URL's is refused before a byte is sent, so the token never leaves the trusted host. This handler
 /// never re-sends a part upload: a part's retry must take a fresh number (spec 2.2, 5).
 /// </remarks>
 internal sealed class BlobEndpointHandler : DelegatingHandler
@@ -30,8 +29,14 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
             throw new InvalidOperationException("A blob request was sent without its endpoint.");
         }
 
-        request.RequestUri = ResolveTarget(request, endpoint);
-        EnsureTrusted(request.RequestUri, endpoint.BaseUrl);
+        if (request.Options.TryGetValue(RequestProperties.LinkKey, out BlobLinkTarget? link) && link is not null)
+        {
+            // The service names each link's method (spec 2.1); a Refit attribute cannot.
+            request.Method = new HttpMethod(link.Method.ToUpperInvariant());
+        }
+
+        Uri target = request.RequestUri ?? throw new InvalidOperationException("A blob request has no URI.");
+        EnsureTrusted(target, endpoint.BaseUrl);
 
         AccessToken token = await endpoint.Tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
@@ -59,7 +64,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
         {
             response.Dispose();
             token = await endpoint.Tokens.GetTokenAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false);
-            HttpRequestMessage again = Clone(request, request.RequestUri);
+            HttpRequestMessage again = Clone(request, target);
             again.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
             response = await base.SendAsync(again, cancellationToken).ConfigureAwait(false);
         }
@@ -110,95 +115,6 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
         _ => null,
     };
 
-    /// <summary>Resolves a link href (absolute, or host-relative against the base URL's origin) or a base-relative route.</summary>
-    internal static Uri ResolveTarget(HttpRequestMessage request, BlobEndpoint endpoint)
-    {
-        Uri placeholder = request.RequestUri ?? throw new InvalidOperationException("A blob request has no URI.");
-        string query = placeholder.IsAbsoluteUri ? placeholder.Query : string.Empty;
-
-        if (request.Options.TryGetValue(RequestProperties.LinkKey, out BlobLinkTarget? link) && link is not null)
-        {
-            request.Method = new HttpMethod(link.Method.ToUpperInvariant());
-            Uri href = ResolveHref(link.Href, endpoint.BaseUrl);
-            return AppendQuery(href, query);
-        }
-
-        string relative = placeholder.IsAbsoluteUri ? placeholder.AbsolutePath : placeholder.OriginalString;
-        string basePath = endpoint.BaseUrl.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/');
-        var target = new Uri(basePath + relative + query, UriKind.Absolute);
-        EnsureRouteShape(target, endpoint.BaseUrl, request.Method);
-        return target;
-    }
-
-    /// <summary>
-    /// Refuses a route whose path after the base path is not exactly <c>layers/{layerId}/data/{dataHandle}</c>
-    /// (plus <c>/multiparts</c> for the start call, the only route POST): an identifier that is a dot segment
-    /// (removed by URI normalization), empty, or holds an escaped <c>/</c> or <c>\</c> would otherwise address
-    /// another resource of the same host with the bearer token. The upload validation refuses such
-    /// identifiers first; this check holds even if it were bypassed.
-    /// </summary>
-    internal static void EnsureRouteShape(Uri target, Uri baseUrl, HttpMethod method)
-    {
-        string basePath = baseUrl.AbsolutePath.TrimEnd('/') + "/";
-        string path = target.AbsolutePath;
-        bool ok = path.StartsWith(basePath, StringComparison.Ordinal);
-        if (ok)
-        {
-            string[] segments = path[basePath.Length..].Split('/');
-            bool start = method == HttpMethod.Post;
-            ok = segments.Length == (start ? 5 : 4)
-                && segments[0] == "layers" && IsIdentifierSegment(segments[1])
-                && segments[2] == "data" && IsIdentifierSegment(segments[3])
-                && (!start || segments[4] == "multiparts");
-        }
-
-        if (!ok)
-        {
-            throw Refused(
-                "The request path does not have the route's structure (an identifier is empty, a dot segment, or holds an escaped '/' or '\\'); it was not sent",
-                "BuildRequest",
-                PartUploadErrorCodes.InvalidPath);
-        }
-    }
-
-    private static bool IsIdentifierSegment(string segment)
-    {
-        string unescaped = Uri.UnescapeDataString(segment);
-        return unescaped.Length > 0
-            && !Internal.Validation.UploadValidation.IsDotsOnly(unescaped)
-            && unescaped.AsSpan().IndexOfAny('/', '\\') < 0;
-    }
-
-    /// <summary>Resolves an href as the service gave it: absolute as is, host-relative against the base URL's origin.</summary>
-    internal static Uri ResolveHref(string href, Uri baseUrl)
-    {
-        if (Uri.TryCreate(href, UriKind.Absolute, out Uri? absolute) && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps))
-        {
-            return absolute;
-        }
-
-        if (href.StartsWith('/') && !href.StartsWith("//", StringComparison.Ordinal))
-        {
-            return new Uri(baseUrl.GetLeftPart(UriPartial.Authority) + href, UriKind.Absolute);
-        }
-
-        throw Refused("The service returned a link that is neither absolute nor host-relative", "ResolveLink", PartUploadErrorCodes.InvalidLink);
-    }
-
-    private static Uri AppendQuery(Uri href, string query)
-    {
-        if (string.IsNullOrEmpty(query) || query == "?")
-        {
-            return href;
-        }
-
-        string extra = query.TrimStart('?');
-        string existing = href.Query;
-        string combined = string.IsNullOrEmpty(existing) || existing == "?" ? "?" + extra : existing + "&" + extra;
-        var builder = new UriBuilder(href) { Query = combined.TrimStart('?') };
-        return builder.Uri;
-    }
-
     private static void EnsureTrusted(Uri target, Uri baseUrl)
     {
         if (!IsSameOrigin(target, baseUrl))
@@ -207,13 +123,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
         }
     }
 
-    /// <summary>A request this handler refuses to send or an answer it refuses to use: message and properties from the same facts.</summary>
-    private static PartUploadException Refused(string summary, string operation, string code) =>
-        new(PartUploadException.FormatMessage(summary, operation, 0, code))
-        {
-            ErrorCode = code,
-            Operation = operation,
-        };
+    private static PartUploadException Refused(string summary, string operation, string code) => BlobUrls.Refused(summary, operation, code);
 
     internal static bool IsSameOrigin(Uri a, Uri b) =>
         string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)

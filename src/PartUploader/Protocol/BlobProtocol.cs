@@ -26,7 +26,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
     {
         var body = new StartMultipartRequest { ContentType = contentType, ContentEncoding = contentEncoding };
         using IApiResponse<StartMultipartResponse> response = await Unwrap(
-            api.StartMultipartUploadAsync(layerId, dataHandle, body, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
+            api.StartMultipartUploadAsync(BlobUrls.Route(endpoint.BaseUrl, layerId, dataHandle, billingTag, start: true), body, endpoint, cancellationToken)).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw CreateException(OpStart, ServiceError.From(response, timeProvider), dataHandle, null, null);
@@ -50,7 +50,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
         BlobEndpoint endpoint, MultipartUpload upload, int partNumber, HttpContent content, string? digest, string? billingTag, CancellationToken cancellationToken)
     {
         using IApiResponse response = await Unwrap(
-            api.UploadPartAsync(upload.UploadPart, partNumber, billingTag, digest, content, endpoint, cancellationToken)).ConfigureAwait(false);
+            api.UploadPartAsync(BlobUrls.Link(upload.UploadPart, endpoint.BaseUrl, billingTag, partNumber), upload.UploadPart, digest, content, endpoint, cancellationToken)).ConfigureAwait(false);
         int status = (int)(response.StatusCode ?? 0);
         if (response.IsSuccessStatusCode)
         {
@@ -67,7 +67,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
     {
         var body = new CompleteMultipartRequest { Parts = parts };
         using IApiResponse response = await Unwrap(
-            api.CompleteMultipartUploadAsync(upload.Complete, body, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
+            api.CompleteMultipartUploadAsync(BlobUrls.Link(upload.Complete, endpoint.BaseUrl, billingTag), upload.Complete, body, endpoint, cancellationToken)).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw CreateException(OpComplete, ServiceError.From(response, timeProvider), dataHandle, upload.UploadId, null);
@@ -78,7 +78,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
         BlobEndpoint endpoint, MultipartUpload upload, string? billingTag, string dataHandle, CancellationToken cancellationToken)
     {
         using IApiResponse<MultipartStatusResponse> response = await Unwrap(
-            api.GetMultipartStatusAsync(upload.Status, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
+            api.GetMultipartStatusAsync(BlobUrls.Link(upload.Status, endpoint.BaseUrl, billingTag), upload.Status, endpoint, cancellationToken)).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw CreateException(OpStatus, ServiceError.From(response, timeProvider), dataHandle, upload.UploadId, null);
@@ -95,7 +95,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
         BlobEndpoint endpoint, MultipartUpload upload, string? billingTag, string dataHandle, CancellationToken cancellationToken)
     {
         using IApiResponse response = await Unwrap(
-            api.CancelMultipartUploadAsync(upload.Delete, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
+            api.CancelMultipartUploadAsync(BlobUrls.Link(upload.Delete, endpoint.BaseUrl, billingTag), upload.Delete, endpoint, cancellationToken)).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
         {
             throw CreateException(OpCancel, ServiceError.From(response, timeProvider), dataHandle, upload.UploadId, null);
@@ -109,7 +109,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
         BlobEndpoint endpoint, string layerId, string dataHandle, HttpContent content, string? digest, string? billingTag, CancellationToken cancellationToken)
     {
         using IApiResponse response = await Unwrap(
-            api.PutBlobAsync(layerId, dataHandle, digest, content, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
+            api.PutBlobAsync(BlobUrls.Route(endpoint.BaseUrl, layerId, dataHandle, billingTag), digest, content, endpoint, cancellationToken)).ConfigureAwait(false);
         int status = (int)(response.StatusCode ?? 0);
         return response.IsSuccessStatusCode
             ? new PartAttemptResult(status, string.Empty, default)
@@ -119,7 +119,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
     public async Task<bool> ExistsAsync(
         BlobEndpoint endpoint, string layerId, string dataHandle, string? billingTag, CancellationToken cancellationToken)
     {
-        using IApiResponse response = await Unwrap(api.HeadBlobAsync(layerId, dataHandle, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
+        using IApiResponse response = await Unwrap(api.HeadBlobAsync(BlobUrls.Route(endpoint.BaseUrl, layerId, dataHandle, billingTag), endpoint, cancellationToken)).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return false;
@@ -137,7 +137,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
         HttpResponseMessage response;
         try
         {
-            response = await api.GetBlobAsync(layerId, dataHandle, range, billingTag, endpoint, cancellationToken).ConfigureAwait(false);
+            response = await api.GetBlobAsync(BlobUrls.Route(endpoint.BaseUrl, layerId, dataHandle, billingTag), range, endpoint, cancellationToken).ConfigureAwait(false);
         }
         catch (ApiRequestException ex) when (ex.InnerException is not null)
         {
@@ -163,7 +163,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
     public async Task DeleteAsync(
         BlobEndpoint endpoint, string layerId, string dataHandle, string? billingTag, CancellationToken cancellationToken)
     {
-        using IApiResponse response = await Unwrap(api.DeleteBlobAsync(layerId, dataHandle, billingTag, endpoint, cancellationToken)).ConfigureAwait(false);
+        using IApiResponse response = await Unwrap(api.DeleteBlobAsync(BlobUrls.Route(endpoint.BaseUrl, layerId, dataHandle, billingTag), endpoint, cancellationToken)).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw CreateException(OpDelete, ServiceError.From(response, timeProvider), dataHandle, null, null);
@@ -226,7 +226,7 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
             throw Malformed(OpStart, 200, dataHandle, $"the '{name}' link has an unusable method");
         }
 
-        Uri resolved = BlobEndpointHandler.ResolveHref(link.Href, endpoint.BaseUrl);
+        Uri resolved = BlobUrls.ResolveHref(link.Href, endpoint.BaseUrl);
         if (!BlobEndpointHandler.IsSameOrigin(resolved, endpoint.BaseUrl))
         {
             throw new PartUploadException(PartUploadException.FormatMessage(

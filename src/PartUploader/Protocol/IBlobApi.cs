@@ -6,89 +6,78 @@ namespace PartUploader.Internal.Protocol;
 /// The blob v1 operations (spec sections 2 and 3) as a Refit interface.
 /// </summary>
 /// <remarks>
-/// Routes are relative to the catalog's blob base URL, which is only known at run time (from the
-/// options or the API lookup); link operations carry the href the service returned. Neither is
-/// known to Refit: every request carries a <see cref="BlobEndpoint"/> (and, for link operations, a
-/// <see cref="BlobLinkTarget"/>) as a request property, and <see cref="BlobEndpointHandler"/> turns
-/// the placeholder URL Refit builds into the real one, used verbatim. Every method returns an
-/// <see cref="IApiResponse"/> so that <see cref="BlobProtocol"/> maps errors itself. JSON bodies are buffered so
-/// that they carry a <c>Content-Length</c>: some gateways answer 411 to a chunked body.
+/// Every call takes its absolute URL as a <c>[Url]</c> argument, built by <see cref="BlobUrls"/>: a route under the
+/// catalog's blob base URL (only known at run time, from the options or the API lookup), or a link's href exactly as
+/// the service returned it. Every request carries its <see cref="BlobEndpoint"/> as a request property, which
+/// <see cref="BlobEndpointHandler"/> uses to authorize it for the trusted host only; a link call also carries its
+/// <see cref="BlobLinkTarget"/>, whose method the handler applies (the service names it; a Refit attribute cannot).
+/// Every method returns an <see cref="IApiResponse"/> so that <see cref="BlobProtocol"/> maps errors itself. JSON
+/// bodies are buffered so that they carry a <c>Content-Length</c>: some gateways answer 411 to a chunked body.
 /// </remarks>
 internal interface IBlobApi
 {
-    [Post("/layers/{layerId}/data/{dataHandle}/multiparts")]
+    [Post("")]
     Task<IApiResponse<StartMultipartResponse>> StartMultipartUploadAsync(
-        string layerId,
-        string dataHandle,
+        [Url] Uri url,
         [Body(buffered: true)] StartMultipartRequest body,
-        [Query] string? billingTag,
         [Property(RequestProperties.Endpoint)] BlobEndpoint endpoint,
         CancellationToken cancellationToken);
 
-    [Post("/" + RequestProperties.LinkPlaceholder + "/uploadPart")]
+    [Post("")]
     Task<IApiResponse> UploadPartAsync(
+        [Url] Uri url,
         [Property(RequestProperties.Link)] BlobLinkTarget link,
-        [Query] int partNumber,
-        [Query] string? billingTag,
         [Header(BlobHeaders.Digest)] string? digest,
         [Body] HttpContent content,
         [Property(RequestProperties.Endpoint)] BlobEndpoint endpoint,
         CancellationToken cancellationToken);
 
-    [Put("/" + RequestProperties.LinkPlaceholder + "/complete")]
+    [Put("")]
     Task<IApiResponse> CompleteMultipartUploadAsync(
+        [Url] Uri url,
         [Property(RequestProperties.Link)] BlobLinkTarget link,
         [Body(buffered: true)] CompleteMultipartRequest body,
-        [Query] string? billingTag,
         [Property(RequestProperties.Endpoint)] BlobEndpoint endpoint,
         CancellationToken cancellationToken);
 
-    [Get("/" + RequestProperties.LinkPlaceholder + "/status")]
+    [Get("")]
     Task<IApiResponse<MultipartStatusResponse>> GetMultipartStatusAsync(
+        [Url] Uri url,
         [Property(RequestProperties.Link)] BlobLinkTarget link,
-        [Query] string? billingTag,
         [Property(RequestProperties.Endpoint)] BlobEndpoint endpoint,
         CancellationToken cancellationToken);
 
-    [Delete("/" + RequestProperties.LinkPlaceholder + "/delete")]
+    [Delete("")]
     Task<IApiResponse> CancelMultipartUploadAsync(
+        [Url] Uri url,
         [Property(RequestProperties.Link)] BlobLinkTarget link,
-        [Query] string? billingTag,
         [Property(RequestProperties.Endpoint)] BlobEndpoint endpoint,
         CancellationToken cancellationToken);
 
-    [Put("/layers/{layerId}/data/{dataHandle}")]
+    [Put("")]
     Task<IApiResponse> PutBlobAsync(
-        string layerId,
-        string dataHandle,
+        [Url] Uri url,
         [Header(BlobHeaders.Digest)] string? digest,
         [Body] HttpContent content,
-        [Query] string? billingTag,
         [Property(RequestProperties.Endpoint)] BlobEndpoint endpoint,
         CancellationToken cancellationToken);
 
-    [Head("/layers/{layerId}/data/{dataHandle}")]
+    [Head("")]
     Task<IApiResponse> HeadBlobAsync(
-        string layerId,
-        string dataHandle,
-        [Query] string? billingTag,
+        [Url] Uri url,
         [Property(RequestProperties.Endpoint)] BlobEndpoint endpoint,
         CancellationToken cancellationToken);
 
-    [Get("/layers/{layerId}/data/{dataHandle}")]
+    [Get("")]
     Task<HttpResponseMessage> GetBlobAsync(
-        string layerId,
-        string dataHandle,
+        [Url] Uri url,
         [Header("Range")] string? range,
-        [Query] string? billingTag,
         [Property(RequestProperties.Endpoint)] BlobEndpoint endpoint,
         CancellationToken cancellationToken);
 
-    [Delete("/layers/{layerId}/data/{dataHandle}")]
+    [Delete("")]
     Task<IApiResponse> DeleteBlobAsync(
-        string layerId,
-        string dataHandle,
-        [Query] string? billingTag,
+        [Url] Uri url,
         [Property(RequestProperties.Endpoint)] BlobEndpoint endpoint,
         CancellationToken cancellationToken);
 }

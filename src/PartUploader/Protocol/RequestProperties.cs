@@ -6,11 +6,11 @@ internal static class RequestProperties
     public const string Endpoint = "PartUploader.Endpoint";
     public const string Link = "PartUploader.Link";
 
-    /// <summary>The first path segment of link operations' placeholder routes.</summary>
-    public const string LinkPlaceholder = "_link";
-
-    /// <summary>The placeholder base address of the Refit client; no request is ever sent to it.</summary>
-    public static readonly Uri PlaceholderBaseAddress = new("http://blob-endpoint.invalid/");
+    /// <summary>
+    /// The Refit client's base address. Refit insists on one even when every call passes its absolute URL as a
+    /// <c>[Url]</c> argument, as every blob call does: nothing is ever sent to it, and no URL is rewritten.
+    /// </summary>
+    public static readonly Uri UnusedBaseAddress = new("http://blob-endpoint.invalid/");
 
     public static readonly HttpRequestOptionsKey<BlobEndpoint> EndpointKey = new(Endpoint);
     public static readonly HttpRequestOptionsKey<BlobLinkTarget> LinkKey = new(Link);

@@ -8,10 +8,11 @@ public class BlobEndpointHandlerTests
 
     private static BlobEndpoint Endpoint() => new(s_base, AccessTokenSource.FromToken("t"));
 
-    private static HttpRequestMessage LinkRequest(string placeholder, string href, string method)
+    private static HttpRequestMessage LinkRequest(string href, string method)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(RequestProperties.PlaceholderBaseAddress, placeholder));
-        request.Options.Set(RequestProperties.LinkKey, new BlobLinkTarget(href, method));
+        var link = new BlobLinkTarget(href, method);
+        var request = new HttpRequestMessage(HttpMethod.Post, BlobUrls.Link(link, s_base, billingTag: null));
+        request.Options.Set(RequestProperties.LinkKey, link);
         return request;
     }
 
@@ -21,7 +22,7 @@ public class BlobEndpointHandlerTests
     [InlineData("https://blob.example.test:8443/a/b")]
     public void ResolveHref_Absolute_KeptVerbatim(string href)
     {
-        Uri resolved = BlobEndpointHandler.ResolveHref(href, s_base);
+        Uri resolved = BlobUrls.ResolveHref(href, s_base);
 
         resolved.AbsoluteUri.ShouldBe(href);
     }
@@ -29,7 +30,7 @@ public class BlobEndpointHandlerTests
     [Fact]
     public void ResolveHref_HostRelative_ResolvedAgainstBaseOrigin()
     {
-        Uri resolved = BlobEndpointHandler.ResolveHref("/blobstore/v1/catalogs/c/layers/L/data/H/multiparts/TOK?sig=1", s_base);
+        Uri resolved = BlobUrls.ResolveHref("/blobstore/v1/catalogs/c/layers/L/data/H/multiparts/TOK?sig=1", s_base);
 
         resolved.AbsoluteUri.ShouldBe("https://blob.example.test:8443/blobstore/v1/catalogs/c/layers/L/data/H/multiparts/TOK?sig=1");
     }
@@ -42,17 +43,15 @@ public class BlobEndpointHandlerTests
     [InlineData("../x")]
     public void ResolveHref_OtherForms_ThrowsInvalidLink(string href)
     {
-        var ex = Should.Throw<PartUploadException>(() => BlobEndpointHandler.ResolveHref(href, s_base));
+        var ex = Should.Throw<PartUploadException>(() => BlobUrls.ResolveHref(href, s_base));
 
         ex.ErrorCode.ShouldBe("InvalidLink");
     }
 
     [Fact]
-    public void ResolveTarget_LinkWithQuery_AppendsPartNumberAfterExistingQuery()
+    public void Link_WithQuery_AppendsPartNumberAfterExistingQuery()
     {
-        using HttpRequestMessage request = LinkRequest("_link/uploadPart?partNumber=3", "https://blob.example.test:8443/m/TOK/parts?sig=abc", "POST");
-
-        Uri target = BlobEndpointHandler.ResolveTarget(request, Endpoint());
+        Uri target = BlobUrls.Link(new BlobLinkTarget("https://blob.example.test:8443/m/TOK/parts?sig=abc", "POST"), s_base, billingTag: null, partNumber: 3);
 
         target.AbsoluteUri.ShouldBe("https://blob.example.test:8443/m/TOK/parts?sig=abc&partNumber=3");
     }
@@ -61,51 +60,46 @@ public class BlobEndpointHandlerTests
     [InlineData("https://blob.example.test:8443/m/TOK/parts?sig=a%2Bb%3D%3D&exp=1")]
     [InlineData("https://blob.example.test:8443/m/TO%2FK/parts?sig=x%26y")]
     [InlineData("https://blob.example.test:8443/m/TOK/parts?sig=a+b&t=%20")]
-    public void ResolveTarget_SignedHref_KeepsEscapesWhenAppendingPartNumber(string href)
+    public void Link_SignedHref_KeepsEscapesWhenAppendingPartNumber(string href)
     {
-        using HttpRequestMessage request = LinkRequest("_link/uploadPart?partNumber=3", href, "POST");
-
-        Uri target = BlobEndpointHandler.ResolveTarget(request, Endpoint());
+        Uri target = BlobUrls.Link(new BlobLinkTarget(href, "POST"), s_base, billingTag: null, partNumber: 3);
 
         target.AbsoluteUri.ShouldBe(href + "&partNumber=3");
     }
 
     [Fact]
-    public void ResolveTarget_LinkWithoutQuery_AddsPartNumberQuery()
+    public void Link_WithoutQuery_AddsPartNumberAndBillingTag()
     {
-        using HttpRequestMessage request = LinkRequest("_link/uploadPart?partNumber=7", "/m/TOK/parts", "POST");
+        Uri target = BlobUrls.Link(new BlobLinkTarget("/m/TOK/parts", "POST"), s_base, billingTag: "team a", partNumber: 7);
 
-        Uri target = BlobEndpointHandler.ResolveTarget(request, Endpoint());
-
-        target.AbsoluteUri.ShouldBe("https://blob.example.test:8443/m/TOK/parts?partNumber=7");
+        target.AbsoluteUri.ShouldBe("https://blob.example.test:8443/m/TOK/parts?partNumber=7&billingTag=team%20a");
     }
 
     [Fact]
-    public void ResolveTarget_LinkWithoutExtraQuery_KeepsHrefExactly()
+    public void Link_WithoutExtraQuery_KeepsHrefExactly()
     {
-        using HttpRequestMessage request = LinkRequest("_link/complete", "https://blob.example.test:8443/m/TOK?sig=a%2Bb", "PUT");
-
-        Uri target = BlobEndpointHandler.ResolveTarget(request, Endpoint());
+        Uri target = BlobUrls.Link(new BlobLinkTarget("https://blob.example.test:8443/m/TOK?sig=a%2Bb", "PUT"), s_base, billingTag: null);
 
         target.AbsoluteUri.ShouldBe("https://blob.example.test:8443/m/TOK?sig=a%2Bb");
     }
 
     [Fact]
-    public void ResolveTarget_Link_UsesLinkMethod()
+    public async Task SendAsync_Link_UsesLinkMethod()
     {
-        using HttpRequestMessage request = LinkRequest("_link/complete", "/m/TOK", "patch");
+        var inner = new RecordingHandler(_ => new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        using var sut = new HttpMessageInvoker(new BlobEndpointHandler(inner));
+        using HttpRequestMessage request = LinkRequest("/m/TOK", "patch");
+        request.Options.Set(RequestProperties.EndpointKey, Endpoint());
 
-        BlobEndpointHandler.ResolveTarget(request, Endpoint());
+        using HttpResponseMessage response = await sut.SendAsync(request, CancellationToken.None);
 
-        request.Method.ShouldBe(HttpMethod.Patch);
+        inner.Methods.ShouldBe([HttpMethod.Patch]);
     }
 
     [Fact]
-    public void ResolveTarget_Route_AppendedToBasePathWithQuery()
+    public void Route_AppendedToBasePathWithQuery()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(RequestProperties.PlaceholderBaseAddress, "layers/L/data/H/multiparts?billingTag=abcd"));
-
-        Uri target = BlobEndpointHandler.ResolveTarget(request, Endpoint());
+        Uri target = BlobUrls.Route(s_base, "L", "H", billingTag: "abcd", start: true);
 
         target.AbsoluteUri.ShouldBe("https://blob.example.test:8443/blobstore/v1/catalogs/hrn:here:data::org:cat/layers/L/data/H/multiparts?billingTag=abcd");
     }
@@ -130,7 +124,7 @@ public class BlobEndpointHandlerTests
             ? new HttpResponseMessage(System.Net.HttpStatusCode.TemporaryRedirect) { Headers = { Location = new Uri(location) } }
             : new HttpResponseMessage(System.Net.HttpStatusCode.OK));
         using var sut = new HttpMessageInvoker(new BlobEndpointHandler(inner));
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(RequestProperties.PlaceholderBaseAddress, "layers/L/data/H"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, BlobUrls.Route(s_base, "L", "H", billingTag: null));
         request.Options.Set(RequestProperties.EndpointKey, Endpoint());
 
         using HttpResponseMessage response = await sut.SendAsync(request, CancellationToken.None);
@@ -147,7 +141,7 @@ public class BlobEndpointHandlerTests
     {
         var inner = new RecordingHandler(_ => new HttpResponseMessage(System.Net.HttpStatusCode.OK));
         using var sut = new HttpMessageInvoker(new BlobEndpointHandler(inner));
-        using HttpRequestMessage request = LinkRequest("_link/status", "https://evil.example.test/m/TOK", "GET");
+        using HttpRequestMessage request = LinkRequest("https://evil.example.test/m/TOK", "GET");
         request.Options.Set(RequestProperties.EndpointKey, Endpoint());
 
         var ex = await Should.ThrowAsync<PartUploadException>(() => sut.SendAsync(request, CancellationToken.None));
@@ -160,9 +154,12 @@ public class BlobEndpointHandlerTests
     {
         public List<(Uri Uri, string? Authorization)> Seen { get; } = [];
 
+        public List<HttpMethod> Methods { get; } = [];
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Seen.Add((request.RequestUri!, request.Headers.Authorization?.ToString()));
+            Methods.Add(request.Method);
             return Task.FromResult(respond(request));
         }
     }

@@ -12,53 +12,53 @@ public class RoutePathTests
 {
     private static readonly Uri s_base = new("https://blob.example.test:8443/blobstore/v1/catalogs/hrn:here:data::org:cat");
 
-    /// <summary>The Refit client alone (no endpoint handler): the URI Refit hands to the handler chain.</summary>
-    private static (IBlobApi Api, Recorder Inner) RefitOnly()
-    {
-        var inner = new Recorder();
-        var http = new HttpClient(inner) { BaseAddress = RequestProperties.PlaceholderBaseAddress };
-        return (RestService.ForGenerated<IBlobApi>(http, Settings()), inner);
-    }
-
     /// <summary>The chain the client builds: Refit, then the endpoint handler, then a recorder standing for the network.</summary>
     private static (BlobProtocol Protocol, Recorder Inner, CountingTokens Tokens) Chain()
     {
         var inner = new Recorder();
-        var http = new HttpClient(new BlobEndpointHandler(inner)) { BaseAddress = RequestProperties.PlaceholderBaseAddress };
+        var http = new HttpClient(new BlobEndpointHandler(inner)) { BaseAddress = RequestProperties.UnusedBaseAddress };
         return (new BlobProtocol(RestService.ForGenerated<IBlobApi>(http, Settings()), TimeProvider.System), inner, new CountingTokens());
     }
 
     private static RefitSettings Settings() => new(SystemTextJsonContentSerializer.ForContext(BlobJsonContext.Default));
 
     [Theory]
-    [InlineData("a/b", "c/d", "/layers/a%2Fb/data/c%2Fd")]
     [InlineData("a%2Fb", "c%2fd", "/layers/a%252Fb/data/c%252fd")]
-    [InlineData("a\\b", "c?d#e", "/layers/a%5Cb/data/c%3Fd%23e")]
+    [InlineData("l", "c?d#e", "/layers/l/data/c%3Fd%23e")]
     [InlineData("%2e%2e", "%2E", "/layers/%252e%252e/data/%252E")]
-    public async Task Refit_RouteParameter_IsEscapedWithEscapeDataString(string layerId, string dataHandle, string expectedPath)
+    public void Route_Identifier_IsEscapedOnceWithEscapeDataString(string layerId, string dataHandle, string expectedPath)
     {
-        (IBlobApi api, Recorder inner) = RefitOnly();
+        Uri route = BlobUrls.Route(s_base, layerId, dataHandle, billingTag: null);
 
-        using IApiResponse response = await api.HeadBlobAsync(layerId, dataHandle, null, Endpoint(), CancellationToken.None);
-
-        inner.Seen.Single().AbsolutePath.ShouldBe(expectedPath);
-        inner.Seen.Single().AbsolutePath.ShouldBe("/layers/" + Uri.EscapeDataString(layerId) + "/data/" + Uri.EscapeDataString(dataHandle));
+        route.AbsolutePath.ShouldBe(s_base.AbsolutePath + expectedPath);
     }
 
     [Theory]
-    [InlineData("versioned", "..", "/layers/versioned/")]
-    [InlineData("versioned", ".", "/layers/versioned/data/")]
-    [InlineData("..", "h", "/data/h")]
-    [InlineData(".", "h", "/layers/data/h")]
-    public async Task Refit_DotSegmentParameter_IsNotEscapedAndUriNormalizationRemovesIt(string layerId, string dataHandle, string normalizedPath)
+    [InlineData("a/b", "h")]
+    [InlineData("l", "c/d")]
+    [InlineData("a\\b", "h")]
+    public void Route_IdentifierHoldingASeparator_IsRefusedInvalidPath(string layerId, string dataHandle)
     {
-        (IBlobApi api, Recorder inner) = RefitOnly();
+        var ex = Should.Throw<PartUploadException>(() => BlobUrls.Route(s_base, layerId, dataHandle, billingTag: null));
 
-        using IApiResponse response = await api.HeadBlobAsync(layerId, dataHandle, null, Endpoint(), CancellationToken.None);
+        ex.ErrorCode.ShouldBe("InvalidPath");
+    }
 
-        // '.' is unreserved, so escaping leaves it alone; System.Uri then removes the dot segment (RFC 3986 5.2.4):
-        // the request would address another resource. Hence the validation and the handler's structural check.
-        inner.Seen.Single().AbsolutePath.ShouldBe(normalizedPath);
+    [Theory]
+    [InlineData("https://blob.example.test:8443/m/TOK/parts?sig=a%2Bb%3D%3D&exp=1")]
+    [InlineData("https://blob.example.test:8443/m/TO%2FK/parts?sig=x%26y")]
+    [InlineData("/m/TOK/parts?sig=a+b&t=%20")]
+    public async Task Refit_LinkUrl_ReachesTheNetworkVerbatim_WithPartNumberAndBillingTagAppended(string href)
+    {
+        (BlobProtocol protocol, Recorder inner, CountingTokens tokens) = Chain();
+        var link = new BlobLinkTarget(href, "POST");
+        var upload = new MultipartUpload("TOK", link, link, link, link);
+        using var content = new ByteArrayContent([1, 2, 3]);
+
+        await protocol.UploadPartAsync(new BlobEndpoint(s_base, tokens), upload, 9, content, null, "tag", CancellationToken.None);
+
+        string absolute = href.StartsWith('/') ? "https://blob.example.test:8443" + href : href;
+        inner.Seen.Single().AbsoluteUri.ShouldBe(absolute + "&partNumber=9&billingTag=tag");
     }
 
     public static TheoryData<string, string> BypassingIdentifiers => new()
@@ -129,7 +129,7 @@ public class RoutePathTests
     [InlineData("DELETE", "/layers/L/data/..H")]
     public void EnsureRouteShape_RouteStructure_Accepted(string method, string relative)
     {
-        Should.NotThrow(() => BlobEndpointHandler.EnsureRouteShape(new Uri(s_base.AbsoluteUri + relative), s_base, new HttpMethod(method)));
+        Should.NotThrow(() => BlobUrls.EnsureRouteShape(new Uri(s_base.AbsoluteUri + relative), s_base, new HttpMethod(method)));
     }
 
     [Theory]
@@ -147,7 +147,7 @@ public class RoutePathTests
     [InlineData("PUT", "/layers//data/H")]
     public void EnsureRouteShape_OtherStructure_ThrowsInvalidPath(string method, string relative)
     {
-        var ex = Should.Throw<PartUploadException>(() => BlobEndpointHandler.EnsureRouteShape(new Uri(s_base.AbsoluteUri + relative), s_base, new HttpMethod(method)));
+        var ex = Should.Throw<PartUploadException>(() => BlobUrls.EnsureRouteShape(new Uri(s_base.AbsoluteUri + relative), s_base, new HttpMethod(method)));
 
         ex.ErrorCode.ShouldBe("InvalidPath");
     }
@@ -155,13 +155,11 @@ public class RoutePathTests
     [Fact]
     public void EnsureRouteShape_OutsideTheBasePath_ThrowsInvalidPath()
     {
-        var ex = Should.Throw<PartUploadException>(() => BlobEndpointHandler.EnsureRouteShape(
+        var ex = Should.Throw<PartUploadException>(() => BlobUrls.EnsureRouteShape(
             new Uri("https://blob.example.test:8443/blobstore/v1/catalogs/layers/L/data/H"), s_base, HttpMethod.Put));
 
         ex.ErrorCode.ShouldBe("InvalidPath");
     }
-
-    private static BlobEndpoint Endpoint() => new(s_base, AccessTokenSource.FromToken("t"));
 
     private sealed class Recorder : HttpMessageHandler
     {
