@@ -87,7 +87,7 @@ internal sealed class Runner(RunSettings settings)
                         BusyScenario.Prepare(emulator, spec);
                     }
 
-                    Console.Write(Invariant($"  {spec.Scenario,-10} {spec.Case,-10} {FormatBytes(spec.Bytes),10} x{spec.Repetitions} ... "));
+                    Console.Write(Invariant($"  {spec.Scenario,-12} {spec.Case,-10} {FormatBytes(spec.Bytes),10} x{spec.Repetitions} ... "));
                     CaseResult result = await RunChildAsync(spec, target, spec.Tls ? tlsToken! : token);
                     bool? serverUnique = null;
                     if (scenario == "parts10k")
