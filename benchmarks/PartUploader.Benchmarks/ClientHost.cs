@@ -23,7 +23,7 @@ internal static class ClientHost
         string layer = Environment.GetEnvironmentVariable("BENCH_LAYER")!;
 
         using var lohListener = new LohAllocationListener();
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using HttpClient http = CreateHttpClient(Environment.GetEnvironmentVariable("BENCH_TLS_SHA256"));
         var workloads = new Workloads(http, baseUrl, token, layer);
         var batch = new BatchWorkload(http, baseUrl, token, layer);
         var client = new PartUploadClient(http, new PartUploadClientOptions
@@ -132,6 +132,25 @@ internal static class ClientHost
         var result = new CaseResult { Spec = spec, Repetitions = reps, PeakRssPerRepetition = perRepPeak, RssAtStartBytes = rssAtStart, Error = error };
         await Console.Out.WriteLineAsync(ResultPrefix + JsonSerializer.Serialize(result, BenchJsonContext.Default.CaseResult).ReplaceLineEndings(" "));
         return error is null ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The transport of every workload: the default one over plain HTTP; over HTTPS a <see cref="SocketsHttpHandler"/>
+    /// (the same defaults) that trusts exactly the emulator's certificate, as README (Emulator, HTTPS) shows.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The HttpClient owns and disposes its handler.")]
+    private static HttpClient CreateHttpClient(string? pinnedSha256)
+    {
+        if (string.IsNullOrEmpty(pinnedSha256))
+        {
+            return new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        }
+
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) == System.Net.Security.SslPolicyErrors.None
+            && certificate?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) == pinnedSha256;
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     private static TimeSpan CpuTime()

@@ -5,7 +5,7 @@ namespace PartUploader.Benchmarks;
 /// <summary>What the client process does: one workload, a warm-up, then measured repetitions.</summary>
 internal sealed record CaseSpec
 {
-    /// <summary>The scenario name shown in the table (raw, naive, sdk-file, ...).</summary>
+    /// <summary>The scenario name shown in the table (raw, naive, sdk-file, ...; raw-tls and sdk-file-tls over HTTPS).</summary>
     public required string Scenario { get; init; }
 
     /// <summary>The case within the scenario (for example "CRC-32C", "c=4", "1 GiB").</summary>
@@ -45,6 +45,9 @@ internal sealed record CaseSpec
     public long? CapBytesPerSecond { get; init; }
 
     public int LatencyMs { get; init; }
+
+    /// <summary>Over HTTPS to the emulator's second instance (UseHttps), the client trusting exactly its certificate: raw-tls and sdk-file-tls.</summary>
+    public bool Tls { get; init; }
 
     /// <summary>publish only: <see cref="PublishOptions.PartitionsPerRequest"/> (null for the batch-upload baseline and the other kinds).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -114,6 +117,15 @@ internal sealed record CaseSummary
 
     public required string Case { get; init; }
 
+    /// <summary>The workload (raw, naive, sdk-file, sdk-stream, sdk-synthetic, sdk-batch, publish, ...).</summary>
+    public string Kind { get; init; } = "";
+
+    /// <summary>Over HTTPS (raw-tls, sdk-file-tls).</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>Whether <c>--check</c> applies to this case: an SDK upload of one blob in parts, measured after a warm-up.</summary>
+    public bool Checked { get; init; }
+
     public required long Bytes { get; init; }
 
     public int Parts { get; init; }
@@ -134,6 +146,7 @@ internal sealed record CaseSummary
 
     public double MaxMegabytesPerSecond { get; init; }
 
+    /// <summary>Throughput over raw c=8 of the same run; for the TLS scenarios, over raw-tls c=8 (the same transport).</summary>
     public double? RatioVsRaw { get; init; }
 
     public double? RatioVsNaive { get; init; }

@@ -1,8 +1,8 @@
 // PartUploader benchmarks: every figure measured side by side in one run, so ratios are honest.
 //
-//   dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--micro] [--publish-count N] [--publish-size BYTES]
+//   dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--check] [--micro] [--publish-count N] [--publish-size BYTES]
 //
-// Scenarios: raw naive sdk-file sdk-stream scale wan (the default set), parts10k, publish, busy and batch (opt-in), or "all".
+// Scenarios: raw naive sdk-file sdk-stream scale wan raw-tls sdk-file-tls (the default set), parts10k, publish, busy and batch (opt-in), or "all".
 using PartUploader.Benchmarks;
 using PartUploader.Benchmarks.Micro;
 
@@ -25,6 +25,9 @@ for (int i = 0; i < args.Length; i++)
         case "--micro":
             settings.Micro = true;
             break;
+        case "--check":
+            settings.Check = true;
+            break;
         case "--publish-count" when i + 1 < args.Length && int.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out int count) && count > 0:
             settings.PublishCount = count;
             i++;
@@ -37,11 +40,16 @@ for (int i = 0; i < args.Length; i++)
             settings.Scenarios.AddRange(Runner.AllScenarios);
             break;
         case "--help" or "-h":
-            Console.WriteLine("""
-                Usage: dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--micro] [--publish-count N] [--publish-size BYTES]
-                  scenarios: raw naive sdk-file sdk-stream scale wan (default set), parts10k (opt-in, long), publish (opt-in), busy (opt-in: a service at capacity 1 or 2),
+            Console.WriteLine($"""
+                Usage: dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--check] [--micro] [--publish-count N] [--publish-size BYTES]
+                  scenarios: raw naive sdk-file sdk-stream scale wan raw-tls sdk-file-tls (default set; the last two are raw and
+                              sdk-file CRC-32C over HTTPS to a second emulator, and the run prints sdk-file-tls / raw-tls),
+                              parts10k (opt-in, long), publish (opt-in), busy (opt-in: a service at capacity 1 or 2),
                               batch (opt-in: 10,000 x 64 KiB, 200 x 8 MiB, a mix; one blob per file), all
                   --quick   small sizes, one repetition (a smoke run, under a minute)
+                  --check   after the run, exit 3 (naming the case and figure) when an SDK upload case (sdk-file, sdk-stream,
+                            scale, wan, parts10k, sdk-file-tls; not batch, publish or busy) allocated any LOH bytes, or more than
+                            {AllocationCheck.MaxAllocatedBytesPerMiB:F0} B per MiB uploaded. A local guard, not a test: never in CI
                   --micro   BenchmarkDotNet micro-benchmarks (digest throughput, engine allocations per part);
                             alone it runs only those, with scenarios it runs both
                   --json    writes every figure to PATH

@@ -9,6 +9,9 @@ internal sealed class RunSettings
 
     public bool Micro { get; set; }
 
+    /// <summary>--check: exit 3 when an SDK case allocates on the LOH or more than <see cref="AllocationCheck.MaxAllocatedBytesPerMiB"/>.</summary>
+    public bool Check { get; set; }
+
     public string? JsonPath { get; set; }
 
     /// <summary>publish: how many files (null: 10,000, or 1,000 with --quick).</summary>

@@ -7,8 +7,9 @@ using static System.FormattableString;
 namespace PartUploader.Benchmarks;
 
 /// <summary>
-/// The orchestrator: hosts the emulator (discard mode, large Kestrel pool blocks), prepares the source files,
-/// runs every case's client side in a child process, and reports medians and ratios measured in this one run.
+/// The orchestrator: hosts the emulator (discard mode, large Kestrel pool blocks; a second one on HTTPS for the TLS
+/// scenarios), prepares the source files, runs every case's client side in a child process, and reports medians and
+/// ratios measured in this one run.
 /// </summary>
 internal sealed class Runner(RunSettings settings)
 {
@@ -23,8 +24,16 @@ internal sealed class Runner(RunSettings settings)
     private readonly Dictionary<(long Size, bool Sparse), string> _files = [];
     private string _workDir = "";
 
-    public static readonly string[] DefaultScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan"];
-    public static readonly string[] AllScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan", "parts10k", "publish", BusyScenario.Name, BatchScenario.Name];
+    // The TLS scenarios add three cases the size of raw's and sdk-file's (a 256 MiB warm-up and five 1 GiB repetitions
+    // each); judged from quick runs on this machine, that is a small share of a default run's several minutes.
+    public static readonly string[] DefaultScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan", RawTls, SdkFileTls];
+    public static readonly string[] AllScenarios = ["raw", "naive", "sdk-file", "sdk-stream", "scale", "wan", RawTls, SdkFileTls, "parts10k", "publish", BusyScenario.Name, BatchScenario.Name];
+
+    /// <summary>raw over HTTPS: the same cases as raw, to the HTTPS emulator.</summary>
+    public const string RawTls = "raw-tls";
+
+    /// <summary>sdk-file over HTTPS: its CRC-32C case (the default options), to the HTTPS emulator.</summary>
+    public const string SdkFileTls = "sdk-file-tls";
 
     private long MainBytes => settings.Quick ? 128 * MiB : 1 * GiB;
 
@@ -43,24 +52,29 @@ internal sealed class Runner(RunSettings settings)
         var publish = new List<PublishSummary>();
         try
         {
-            await using BlobEmulator emulator = await BlobEmulator.StartAsync(new BlobEmulatorOptions
-            {
-                DiscardData = true,
-                LargeMemoryPoolBlocks = true,
-                ProcessingDelay = TimeSpan.Zero,
-                TokenLifetime = TimeSpan.FromHours(24),
-            });
+            await using BlobEmulator emulator = await BlobEmulator.StartAsync(EmulatorOptions(https: false));
             string token = emulator.IssueAccessToken();
             Console.WriteLine(Invariant($"Emulator in this process at {emulator.ServiceUrl} (discard mode, 256 KiB Kestrel pool blocks); each client runs in a child process."));
+
+            // The TLS scenarios talk to a second emulator, the same but on HTTPS; the client trusts exactly its certificate.
+            bool anyTls = settings.Scenarios.Any(IsTlsScenario);
+            await using BlobEmulator? tlsEmulator = anyTls ? await BlobEmulator.StartAsync(EmulatorOptions(https: true)) : null;
+            string? tlsToken = tlsEmulator?.IssueAccessToken();
+            if (tlsEmulator is not null)
+            {
+                Console.WriteLine(Invariant($"HTTPS emulator in this process at {tlsEmulator.ServiceUrl} (the same options; HTTP/1.1 over TLS, self-signed ECDSA P-256 certificate) for {RawTls} and {SdkFileTls}."));
+            }
+
             Console.WriteLine();
 
             foreach (string scenario in settings.Scenarios)
             {
                 foreach (CaseSpec spec in await PlanAsync(scenario))
                 {
+                    BlobEmulator target = spec.Tls ? tlsEmulator! : emulator;
                     bool wan = spec.CapBytesPerSecond is not null;
-                    emulator.Options.BandwidthBytesPerSecondPerConnection = spec.CapBytesPerSecond;
-                    emulator.Options.Latency = wan ? TimeSpan.FromMilliseconds(spec.LatencyMs) : null;
+                    target.Options.BandwidthBytesPerSecondPerConnection = spec.CapBytesPerSecond;
+                    target.Options.Latency = wan ? TimeSpan.FromMilliseconds(spec.LatencyMs) : null;
                     DateTimeOffset caseStart = DateTimeOffset.UtcNow;
                     if (scenario == "publish")
                     {
@@ -73,8 +87,8 @@ internal sealed class Runner(RunSettings settings)
                         BusyScenario.Prepare(emulator, spec);
                     }
 
-                    Console.Write(Invariant($"  {spec.Scenario,-10} {spec.Case,-10} {FormatBytes(spec.Bytes),10} x{spec.Repetitions} ... "));
-                    CaseResult result = await RunChildAsync(spec, emulator, token);
+                    Console.Write(Invariant($"  {spec.Scenario,-12} {spec.Case,-10} {FormatBytes(spec.Bytes),10} x{spec.Repetitions} ... "));
+                    CaseResult result = await RunChildAsync(spec, target, spec.Tls ? tlsToken! : token);
                     bool? serverUnique = null;
                     if (scenario == "parts10k")
                     {
@@ -88,7 +102,7 @@ internal sealed class Runner(RunSettings settings)
                         publish.Add(PublishScenario.Summarize(result, emulator.Journal.Entries));
                     }
 
-                    CaseSummary summary = Summarize(result, serverUnique) with { ServerCapacity = spec.ServerCapacity };
+                    CaseSummary summary = Summarize(result, serverUnique) with { ServerCapacity = spec.ServerCapacity, Kind = spec.Kind, Tls = spec.Tls, Checked = AllocationCheck.Applies(spec) };
                     if (scenario == BusyScenario.Name)
                     {
                         summary = BusyScenario.Complete(emulator, summary);
@@ -122,6 +136,7 @@ internal sealed class Runner(RunSettings settings)
         PublishScenario.PrintTable(publish);
         BusyScenario.PrintTable(summaries);
         BatchScenario.PrintTable(summaries);
+        PrintTlsRatio(summaries);
         Console.WriteLine(Invariant($"Load average at start {machine.LoadAverageAtStart}, at end {machine.LoadAverageAtEnd}."));
 
         if (settings.JsonPath is not null)
@@ -142,7 +157,41 @@ internal sealed class Runner(RunSettings settings)
             Console.WriteLine("JSON written to " + settings.JsonPath);
         }
 
-        return summaries.Any(s => s.Error is not null) ? 1 : 0;
+        if (summaries.Any(s => s.Error is not null))
+        {
+            return 1;
+        }
+
+        return settings.Check && !AllocationCheck.Run(summaries) ? 3 : 0;
+    }
+
+    private static BlobEmulatorOptions EmulatorOptions(bool https) => new()
+    {
+        DiscardData = true,
+        LargeMemoryPoolBlocks = true,
+        ProcessingDelay = TimeSpan.Zero,
+        TokenLifetime = TimeSpan.FromHours(24),
+        UseHttps = https,
+    };
+
+    private static bool IsTlsScenario(string scenario) => scenario is RawTls or SdkFileTls;
+
+    /// <summary>Prints sdk-file-tls / raw-tls of this run (and sdk-file / raw beside it when both ran), the TLS figure to quote.</summary>
+    private static void PrintTlsRatio(IReadOnlyList<CaseSummary> summaries)
+    {
+        CaseSummary? rawTls = summaries.FirstOrDefault(s => s.Scenario == RawTls && s.Case == "c=8" && s.Error is null);
+        CaseSummary? sdkTls = summaries.FirstOrDefault(s => s.Scenario == SdkFileTls && s.Error is null);
+        if (rawTls is null || sdkTls is null)
+        {
+            return;
+        }
+
+        CaseSummary? raw = summaries.FirstOrDefault(s => s.Scenario == "raw" && s.Case == "c=8" && s.Error is null);
+        CaseSummary? sdk = summaries.FirstOrDefault(s => s.Scenario == "sdk-file" && s.Case == "CRC-32C" && s.Error is null);
+        string plain = raw is not null && sdk is not null
+            ? Invariant($"; over plain HTTP in this run, sdk-file / raw = {sdk.MegabytesPerSecond / raw.MegabytesPerSecond:F2} ({sdk.MegabytesPerSecond:F0} / {raw.MegabytesPerSecond:F0} MB/s)")
+            : "";
+        Console.WriteLine(Invariant($"TLS: sdk-file-tls / raw-tls = {sdkTls.MegabytesPerSecond / rawTls.MegabytesPerSecond:F2} ({sdkTls.MegabytesPerSecond:F0} / {rawTls.MegabytesPerSecond:F0} MB/s; client CPU {sdkTls.CpuSecondsPerGB:F2} / {rawTls.CpuSecondsPerGB:F2} s/GB){plain}."));
     }
 
     private async Task<List<CaseSpec>> PlanAsync(string scenario)
@@ -159,6 +208,18 @@ internal sealed class Runner(RunSettings settings)
                     // The same with the body written 64 KiB at a time (the SDK's segment size): what the write size alone costs.
                     new CaseSpec { Scenario = "raw", Case = "64K writes", Kind = "raw", Bytes = main, WarmupBytes = warm, Repetitions = reps, PartSize = PartSize, Concurrency = 8, Digest = DigestAlgorithm.None, WriteChunk = 64 * 1024 },
                 ];
+            case RawTls:
+            {
+                List<CaseSpec> plain = await PlanAsync("raw");
+                return [.. plain.Select(c => c with { Scenario = RawTls, Tls = true })];
+            }
+
+            case SdkFileTls:
+            {
+                CaseSpec crc = (await PlanAsync("sdk-file"))[0];
+                return [crc with { Scenario = SdkFileTls, Tls = true }];
+            }
+
             case "naive":
                 return [new CaseSpec { Scenario = "naive", Case = "CRC-32C", Kind = "naive", Bytes = main, Repetitions = reps, PartSize = PartSize, Concurrency = 1, FilePath = await FileAsync(main, sparse: false), WarmupFilePath = await FileAsync(warm, sparse: false) }];
             case "sdk-file":
@@ -304,6 +365,10 @@ internal sealed class Runner(RunSettings settings)
         start.Environment["BENCH_LAYER"] = emulator.DefaultLayerId;
         start.Environment["BENCH_LOOKUP_URL"] = emulator.LookupUrl.ToString();
         start.Environment["BENCH_CATALOG_HRN"] = emulator.DefaultCatalogHrn;
+        if (emulator.Certificate is not null)
+        {
+            start.Environment["BENCH_TLS_SHA256"] = emulator.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        }
 
         using Process child = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the client process.");
         CaseResult? result = null;
@@ -369,6 +434,7 @@ internal sealed class Runner(RunSettings settings)
     private static List<CaseSummary> AddRatios(List<CaseSummary> summaries)
     {
         double? raw = summaries.FirstOrDefault(s => s.Scenario == "raw" && s.Case == "c=8" && s.Error is null)?.MegabytesPerSecond;
+        double? rawTls = summaries.FirstOrDefault(s => s.Scenario == RawTls && s.Case == "c=8" && s.Error is null)?.MegabytesPerSecond;
         double? naive = summaries.FirstOrDefault(s => s.Scenario == "naive" && s.Error is null)?.MegabytesPerSecond;
         double? wanNaive = summaries.FirstOrDefault(s => s.Scenario == "wan" && s.Case == "naive" && s.Error is null)?.MegabytesPerSecond;
         return summaries.Select(s =>
@@ -379,10 +445,13 @@ internal sealed class Runner(RunSettings settings)
             }
 
             bool isWan = s.Scenario == "wan";
-            double? against = isWan ? wanNaive : naive;
+
+            // TLS cases compare with raw-tls (the same transport); there is no naive over TLS.
+            double? against = s.Tls ? null : isWan ? wanNaive : naive;
+            double? rawBaseline = s.Tls ? rawTls : isWan ? null : raw;
             return s with
             {
-                RatioVsRaw = !isWan && raw is double r ? s.MegabytesPerSecond / r : null,
+                RatioVsRaw = rawBaseline is double r ? s.MegabytesPerSecond / r : null,
                 RatioVsNaive = against is double n ? s.MegabytesPerSecond / n : null,
                 RatioVsCap = s.CapMegabytesPerSecond is double cap ? s.MegabytesPerSecond / cap : null,
             };

@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PartUploader;
@@ -179,5 +181,33 @@ public static class ReadmeSnippets
         emulator.Faults.Add(FaultRule.Status(503) with { Operation = EmulatorOperation.UploadPart, PartNumber = 2 });
         await client.UploadAsync("tiles.bin", new PartUploadOptions { LayerId = emulator.DefaultLayerId, DataHandle = "t1", ForceMultipart = true });
         #endregion
+    }
+
+    public static async Task EmulatorHttpsAsync(IServiceCollection services)
+    {
+        #region Snippet:EmulatorHttps
+        await using BlobEmulator emulator = await BlobEmulator.StartAsync(new BlobEmulatorOptions { UseHttps = true });
+
+        // Trust exactly the emulator's self-signed certificate (same SHA-256); the host name is still checked.
+        string pinned = emulator.Certificate!.GetCertHashString(HashAlgorithmName.SHA256);
+        RemoteCertificateValidationCallback trustEmulator = (_, certificate, _, errors) =>
+            (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
+            && certificate?.GetCertHashString(HashAlgorithmName.SHA256) == pinned;
+
+        // Your own HttpClient:
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = trustEmulator;
+        using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new PartUploadClient(
+            http,
+            new PartUploadClientOptions { BaseUrl = emulator.GetBlobBaseUrl() },
+            AccessTokenSource.FromToken(emulator.IssueAccessToken()));
+
+        // Or dependency injection: set it on the SDK's own handler, whose other settings stay.
+        services.AddPartUploader(o => o.BaseUrl = emulator.GetBlobBaseUrl())
+            .ConfigurePrimaryHttpMessageHandler((primary, _) =>
+                ((SocketsHttpHandler)primary).SslOptions.RemoteCertificateValidationCallback = trustEmulator);
+        #endregion
+        await client.UploadAsync("tiles.bin", new PartUploadOptions { LayerId = emulator.DefaultLayerId, DataHandle = "t2" });
     }
 }

@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PartUploader.Emulator.Internal;
 
 namespace PartUploader.Emulator;
 
-/// <summary>The standalone entry point: <c>--urls URL --data-dir DIR --config FILE</c>, or <c>--self-benchmark</c>.</summary>
+/// <summary>The standalone entry point: <c>--urls URL --https --data-dir DIR --config FILE</c>, or <c>--self-benchmark</c>.</summary>
 internal static class EmulatorHost
 {
     public static async Task<int> RunAsync(string[] args)
@@ -18,6 +19,7 @@ internal static class EmulatorHost
         bool discard = false;
         bool smallBlocks = false;
         bool verbose = false;
+        bool https = false;
         Uri? target = null;
         string? credentialsFile = null;
         for (int i = 0; i < args.Length; i++)
@@ -48,6 +50,9 @@ internal static class EmulatorHost
                 case "--verbose":
                     verbose = true;
                     break;
+                case "--https":
+                    https = true;
+                    break;
                 case "--small-pool-blocks":
                     smallBlocks = true;
                     break;
@@ -77,6 +82,13 @@ internal static class EmulatorHost
         options.DataDirectory = dataDirectory ?? options.DataDirectory;
         options.DiscardData |= discard;
         options.LargeMemoryPoolBlocks &= !smallBlocks;
+        options.UseHttps |= https;
+
+        if (benchmark && https)
+        {
+            await Console.Error.WriteLineAsync($"--https does not apply to --self-benchmark (the benchmark program's raw-tls scenario measures TLS).\n{Usage}").ConfigureAwait(false);
+            return 2;
+        }
 
         if (benchmark && target is not null && credentialsFile is not null)
         {
@@ -92,9 +104,28 @@ internal static class EmulatorHost
             .AddSimpleConsole(console => console.SingleLine = true)
             .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
         options.LoggerFactory ??= loggerFactory;
-        BlobEmulator emulator = await BlobEmulator.StartAsync(options).ConfigureAwait(false);
+        BlobEmulator emulator;
+        try
+        {
+            emulator = await BlobEmulator.StartAsync(options).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
         await using ConfiguredAsyncDisposable disposeEmulator = emulator.ConfigureAwait(false);
         string credentials = emulator.WriteCredentialsFile(Path.Combine(emulator.DataDirectory, "credentials.properties"));
+        string certificate = "";
+        if (emulator.Certificate is not null)
+        {
+            // The public certificate only (no private key), for tools that take a CA file (curl --cacert FILE).
+            string pem = Path.Combine(emulator.DataDirectory, "emulator-certificate.pem");
+            await File.WriteAllTextAsync(pem, emulator.Certificate.ExportCertificatePem() + "\n").ConfigureAwait(false);
+            certificate = $"\n  certificate:     self-signed, SHA-256 {emulator.Certificate.GetCertHashString(HashAlgorithmName.SHA256)}\n  certificate PEM: {pem}";
+        }
+
         await Console.Out.WriteLineAsync($"""
             PartUploader emulator (blob v1, publish v2, metadata v1, query v1, index v1, config v1)
               blob base URL:   {emulator.GetBlobBaseUrl()}
@@ -102,7 +133,7 @@ internal static class EmulatorHost
               token URL:       {emulator.TokenUrl}
               credentials:     {credentials}
               catalog / layers: {emulator.DefaultCatalogHrn} / {emulator.DefaultLayerId}, {emulator.IndexLayerId}
-              admin:           {emulator.ServiceUrl}_emulator/journal, .../uploads, .../publications, .../versions
+              admin:           {emulator.ServiceUrl}_emulator/journal, .../uploads, .../publications, .../versions{certificate}
             Press Ctrl+C to stop.
             """).ConfigureAwait(false);
 
@@ -120,7 +151,10 @@ internal static class EmulatorHost
     }
 
     private const string Usage = """
-        Usage: PartUploader.Emulator.Host [--urls http://127.0.0.1:5080] [--data-dir DIR] [--config FILE] [--discard] [--small-pool-blocks] [--verbose]
+        Usage: PartUploader.Emulator.Host [--urls http://127.0.0.1:5080] [--https] [--data-dir DIR] [--config FILE] [--discard] [--small-pool-blocks] [--verbose]
+                 --https  listen on HTTPS with a self-signed certificate made at start; prints its SHA-256 and writes it
+                          (public part only) as emulator-certificate.pem beside credentials.properties.
+                          With --urls, give https:// URLs.
                PartUploader.Emulator.Host --self-benchmark [--discard] [--small-pool-blocks] [--data-dir DIR]
                PartUploader.Emulator.Host --self-benchmark --target http://127.0.0.1:5080/ --credentials FILE
         """;

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,14 +30,17 @@ public sealed class BlobEmulator : IAsyncDisposable
     private readonly EmulatorService _service;
     private readonly CatalogStore _store;
     private readonly bool _ownsDataDirectory;
+    private readonly X509Certificate2? _serverCertificate;
     private int _disposed;
 
-    private BlobEmulator(WebApplication app, EmulatorService service, CatalogStore store, bool ownsDataDirectory, EmulatorCredentials credentials)
+    private BlobEmulator(WebApplication app, EmulatorService service, CatalogStore store, bool ownsDataDirectory, EmulatorCredentials credentials, X509Certificate2? serverCertificate)
     {
         _app = app;
         _service = service;
         _store = store;
         _ownsDataDirectory = ownsDataDirectory;
+        _serverCertificate = serverCertificate;
+        Certificate = serverCertificate is null ? null : EmulatorCertificate.PublicPart(serverCertificate);
         Credentials = credentials;
         Options = service.Options;
         EmulatorCatalog? first = Options.Catalogs.Count > 0 ? Options.Catalogs[0] : null;
@@ -47,8 +52,16 @@ public sealed class BlobEmulator : IAsyncDisposable
     /// <summary>Gets the options; switches changed at run time take effect for later requests.</summary>
     public BlobEmulatorOptions Options { get; }
 
-    /// <summary>Gets the service root, for example <c>http://127.0.0.1:PORT/</c>.</summary>
+    /// <summary>Gets the service root, for example <c>http://127.0.0.1:PORT/</c> (<c>https://</c> with <see cref="BlobEmulatorOptions.UseHttps"/>).</summary>
     public Uri ServiceUrl => _service.ServiceUrl;
+
+    /// <summary>Gets the emulator's self-signed server certificate (the public part only, no private key) when it listens on
+    /// HTTPS (<see cref="BlobEmulatorOptions.UseHttps"/>), or <see langword="null"/> over plain HTTP.</summary>
+    /// <remarks>A client trusts exactly this certificate, for example by comparing
+    /// <c>GetCertHashString(HashAlgorithmName.SHA256)</c> of the certificate the server presents with this one's in
+    /// <c>SocketsHttpHandler.SslOptions.RemoteCertificateValidationCallback</c>. It is made anew at every start and
+    /// disposed with the emulator.</remarks>
+    public X509Certificate2? Certificate { get; }
 
     /// <summary>Gets the API lookup base, <c>{ServiceUrl}lookup/v1</c> (spec section 7).</summary>
     public Uri LookupUrl => new(ServiceUrl, "lookup/v1");
@@ -123,20 +136,41 @@ public sealed class BlobEmulator : IAsyncDisposable
             builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         }
 
+        // The TLS peer checks the certificate's validity against the real clock, not the emulator's TimeProvider.
+        X509Certificate2? certificate = options.UseHttps ? EmulatorCertificate.Create(TimeProvider.System.GetUtcNow()) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.MinResponseDataRate = null;
+            if (certificate is not null)
+            {
+                // HTTP/1.1 only, as over plain HTTP (where HttpClient never negotiates HTTP/2): one request at a time per
+                // connection, which the bandwidth cap and the connection-reset faults assume.
+                kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http1);
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
+
             if (options.Urls is null)
             {
-                kestrel.Listen(IPAddress.Loopback, 0);
+                kestrel.Listen(IPAddress.Loopback, 0, listen =>
+                {
+                    if (certificate is not null)
+                    {
+                        listen.UseHttps(certificate);
+                    }
+                });
             }
         });
         if (options.Urls is not null)
         {
             builder.WebHost.UseUrls(options.Urls);
+            if (certificate is not null)
+            {
+                // The slim builder leaves out HTTPS for URL-configured endpoints unless asked.
+                builder.WebHost.UseKestrelHttpsConfiguration();
+            }
         }
 
         WebApplication app = builder.Build();
@@ -154,6 +188,7 @@ public sealed class BlobEmulator : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             service.Dispose();
+            certificate?.Dispose();
             if (ownsDirectory)
             {
                 Directory.Delete(dataDirectory, recursive: true);
@@ -164,7 +199,7 @@ public sealed class BlobEmulator : IAsyncDisposable
 
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         service.ServiceUrl = new Uri(NormalizeAddress(address));
-        return new BlobEmulator(app, service, store, ownsDirectory, new EmulatorCredentials { AccessKeyId = accessKeyId, AccessKeySecret = accessKeySecret, TokenEndpointUrl = new Uri(service.ServiceUrl, "oauth2/token"), UserId = "HERE-emulator-user", ClientId = "emulator-client" });
+        return new BlobEmulator(app, service, store, ownsDirectory, new EmulatorCredentials { AccessKeyId = accessKeyId, AccessKeySecret = accessKeySecret, TokenEndpointUrl = new Uri(service.ServiceUrl, "oauth2/token"), UserId = "HERE-emulator-user", ClientId = "emulator-client" }, certificate);
     }
 
     /// <summary>Gets the blob API base URL of a catalog, as the lookup service returns it.</summary>
@@ -311,6 +346,8 @@ public sealed class BlobEmulator : IAsyncDisposable
         {
             await _app.DisposeAsync().ConfigureAwait(false);
             _service.Dispose();
+            _serverCertificate?.Dispose();
+            Certificate?.Dispose();
             if (_ownsDataDirectory)
             {
                 try

@@ -17,9 +17,20 @@ public sealed class BlobEmulatorOptions
     /// <summary>The ID of the default index layer.</summary>
     public const string DemoIndexLayerId = "index";
 
-    /// <summary>Gets or sets the URLs to listen on (separated by <c>;</c>), or <see langword="null"/> for <c>http://127.0.0.1:0</c> (a port the OS assigns).</summary>
+    /// <summary>Gets or sets the URLs to listen on (separated by <c>;</c>), or <see langword="null"/> for <c>http://127.0.0.1:0</c>
+    /// (<c>https://127.0.0.1:0</c> with <see cref="UseHttps"/>; a port the OS assigns). With <see cref="UseHttps"/> every URL
+    /// must be <c>https://</c>, without it every URL must be <c>http://</c>.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? Urls { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the emulator listens on HTTPS (HTTP/1.1 over TLS) instead of plain HTTP,
+    /// with a self-signed certificate made in memory at start and exposed as <see cref="BlobEmulator.Certificate"/>. Read when
+    /// the emulator starts.</summary>
+    /// <value>The default value is <see langword="false"/> (plain HTTP).</value>
+    /// <remarks>The certificate (ECDSA P-256) names <c>127.0.0.1</c>, <c>::1</c> and <c>localhost</c>, is valid from one hour
+    /// before the start for 7 days, and is new at every start: a client trusts exactly it, for example by pinning its SHA-256
+    /// hash in <c>SocketsHttpHandler.SslOptions.RemoteCertificateValidationCallback</c>.</remarks>
+    public bool UseHttps { get; set; }
 
     /// <summary>Gets or sets the data directory, or <see langword="null"/> for a new temporary directory deleted on dispose.</summary>
     /// <value>The default value is <see langword="null"/>.</value>

@@ -15,10 +15,13 @@ public sealed class BlobApi : IDisposable
 
     private static int s_handleCounter;
 
-    public BlobApi(BlobEmulator emulator, string? token = null)
+    /// <param name="emulator">The emulator to drive.</param>
+    /// <param name="token">A bearer token, or null to issue one.</param>
+    /// <param name="handler">The transport (for HTTPS: one that trusts the emulator's certificate), or null for a plain one; redirects must not be followed.</param>
+    public BlobApi(BlobEmulator emulator, string? token = null, SocketsHttpHandler? handler = null)
     {
         Emulator = emulator;
-        Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) };
+        Http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) };
         Token = token ?? emulator.IssueAccessToken();
     }
 

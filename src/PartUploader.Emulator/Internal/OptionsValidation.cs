@@ -38,6 +38,8 @@ internal static class OptionsValidation
             }
         }
 
+        ValidateUrls(options);
+
         if (options.MinimumPartSize < 0)
         {
             throw new ArgumentException($"BlobEmulatorOptions.MinimumPartSize must be >= 0 (was {options.MinimumPartSize}).", nameof(options));
@@ -75,5 +77,28 @@ internal static class OptionsValidation
 
         ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
         PublishingValidation.Validate(options.Publishing);
+    }
+
+    /// <summary>Every URL's scheme must match <see cref="BlobEmulatorOptions.UseHttps"/>: Kestrel would otherwise look for a
+    /// development certificate (https without the switch) or listen in plain text although HTTPS was asked for.</summary>
+    private static void ValidateUrls(BlobEmulatorOptions options)
+    {
+        if (options.Urls is null)
+        {
+            return;
+        }
+
+        string expected = options.UseHttps ? "https://" : "http://";
+        foreach (string url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!url.StartsWith(expected, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException(
+                    options.UseHttps
+                        ? $"BlobEmulatorOptions.Urls: '{url}' is not an https:// URL; with UseHttps every URL must be https://."
+                        : $"BlobEmulatorOptions.Urls: '{url}' is not an http:// URL; set UseHttps to listen on https://.",
+                    nameof(options));
+            }
+        }
     }
 }
