@@ -157,6 +157,8 @@ internal static class UploadPipeline
         return outcome.Exception switch
         {
             null => false,
+            // A refused TLS handshake (an untrusted or invalid certificate) fails the same way every time: not retried.
+            HttpRequestException { InnerException: System.Security.Authentication.AuthenticationException } => false,
             TimeoutRejectedException => true,
             HttpRequestException => true,
             IOException => true,

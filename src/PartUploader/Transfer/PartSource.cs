@@ -94,33 +94,50 @@ internal sealed class FileSource : PartSource
     public override bool ChangedSinceOpen() => Fingerprint() != _openedAs;
 
     /// <remarks>
-    /// The window comes from the shared array pool (a new 1 MiB array per call put 2 MiB per file on the large object
-    /// heap), and a file no longer than the window is read once, not twice: in a batch of small files the fingerprint
-    /// cost more than the upload's own read.
+    /// Each window is hashed in 64 KiB pieces, the hash of one piece seeding the next, through one pooled 64 KiB buffer:
+    /// a 1 MiB buffer went to the large object heap whenever the shared pool had none to give (issue 14: LOH bytes per
+    /// part must be 0). A file no longer than the window is read once, not twice: in a batch of small files the
+    /// fingerprint cost more than the upload's own read.
     /// </remarks>
     private (long Length, DateTime Written, ulong Head, ulong Tail) Fingerprint()
     {
         long length = RandomAccess.GetLength(_handle);
         DateTime written = File.GetLastWriteTimeUtc(_handle);
-        int size = (int)Math.Min(FingerprintWindow, length);
-        byte[] window = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+        long size = Math.Min(FingerprintWindow, length);
+        byte[] piece = ArrayPool<byte>.Shared.Rent(FingerprintPiece);
         try
         {
-            int head = RandomAccess.Read(_handle, window.AsSpan(0, size), 0);
-            ulong headHash = System.IO.Hashing.XxHash3.HashToUInt64(window.AsSpan(0, head));
-            if (length <= size)
-            {
-                return (length, written, headHash, headHash);
-            }
-
-            int tail = RandomAccess.Read(_handle, window.AsSpan(0, size), length - size);
-            ulong tailHash = System.IO.Hashing.XxHash3.HashToUInt64(window.AsSpan(0, tail));
-            return (length, written, headHash, tailHash);
+            ulong head = HashRange(piece, 0, size);
+            ulong tail = length <= size ? head : HashRange(piece, length - size, size);
+            return (length, written, head, tail);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(window);
+            ArrayPool<byte>.Shared.Return(piece);
         }
+    }
+
+    private const int FingerprintPiece = 64 * 1024;
+
+    /// <summary>XxHash3 of <paramref name="count"/> bytes at <paramref name="offset"/>, chained piece by piece (a read short of the count ends it).</summary>
+    private ulong HashRange(byte[] piece, long offset, long count)
+    {
+        ulong hash = 0;
+        long done = 0;
+        while (done < count)
+        {
+            int want = (int)Math.Min(piece.Length, count - done);
+            int read = RandomAccess.Read(_handle, piece.AsSpan(0, want), offset + done);
+            hash = System.IO.Hashing.XxHash3.HashToUInt64(piece.AsSpan(0, read), unchecked((long)hash));
+            if (read < want)
+            {
+                break;
+            }
+
+            done += read;
+        }
+
+        return hash;
     }
 
     /// <remarks>

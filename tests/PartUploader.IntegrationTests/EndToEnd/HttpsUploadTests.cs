@@ -130,10 +130,9 @@ public sealed class HttpsUploadTests(HttpsEmulatorFixture fixture) : IClassFixtu
     {
         byte[] data = Data((2 * MiB) + 5, seed: 80);
         string handle = NewHandle("tls-untrusted");
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var counting = new CountingHandler(new SocketsHttpHandler());
+        using var http = new HttpClient(counting) { Timeout = Timeout.InfiniteTimeSpan };
         PartUploadClientOptions options = ClientOptions();
-        options.Retry.BaseDelay = TimeSpan.Zero;
-        options.Retry.MaxDelay = TimeSpan.Zero;
         var sut = new PartUploadClient(http, options, AccessTokenSource.FromToken(Emulator.IssueAccessToken()));
         using var source = new MemoryStream(data);
 
@@ -148,6 +147,20 @@ public sealed class HttpsUploadTests(HttpsEmulatorFixture fixture) : IClassFixtu
         Emulator.Journal.Entries.ShouldNotContain(e => e.Path.Contains(handle, StringComparison.Ordinal), "no request got past the TLS handshake");
         Emulator.Uploads.ShouldNotContain(u => u.DataHandle == handle);
         Emulator.GetBlob(BlobEmulatorOptions.DemoVersionedLayerId, handle).ShouldBeNull();
+        counting.Sends.ShouldBe(1, "a refused handshake fails the same way every time: it is not retried");
+    }
+
+    private sealed class CountingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        private int _sends;
+
+        public int Sends => Volatile.Read(ref _sends);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _sends);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     public void Dispose()
