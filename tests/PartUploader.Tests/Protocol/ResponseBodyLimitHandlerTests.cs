@@ -1,7 +1,7 @@
 using System.Net;
 using PartUploader.Internal.Protocol;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Protocol;
 
 public class ResponseBodyLimitHandlerTests
 {

@@ -1,6 +1,6 @@
 using PartUploader.Internal.Transfer;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Transfer;
 
 public class PartPlanTests
 {

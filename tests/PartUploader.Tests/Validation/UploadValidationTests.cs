@@ -1,6 +1,6 @@
 using PartUploader.Internal.Validation;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Validation;
 
 public class UploadValidationTests
 {

@@ -1,7 +1,8 @@
 using System.Text;
 using PartUploader.Internal.Hashing;
+using PartUploader.Tests.Transfer;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Hashing;
 
 public class Crc32CTests
 {

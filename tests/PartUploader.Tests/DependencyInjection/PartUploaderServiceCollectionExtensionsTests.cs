@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PartUploader.Tests.Auth;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.DependencyInjection;
 
 public class PartUploaderServiceCollectionExtensionsTests
 {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using PartUploader.Internal.Transfer;
 using PartUploader.Internal.Validation;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Validation;
 
 /// <summary>No option is silently ignored: it is honoured, refused naming both sides, or its clamp is logged once.</summary>
 public class IgnoredOptionsTests

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using PartUploader.Internal.Validation;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Validation;
 
 public class PartUploadClientOptionsValidatorTests
 {

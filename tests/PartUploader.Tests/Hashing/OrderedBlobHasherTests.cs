@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using PartUploader.Internal.Hashing;
 using PartUploader.Internal.Transfer;
+using PartUploader.Tests.Transfer;
 
 #pragma warning disable CA5350, CA5351 // MD5 and SHA-1 are test oracles for integrity digests.
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Hashing;
 
 [Collection(SegmentCacheUsers.Name)]
 public class OrderedBlobHasherTests

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using PartUploader.Internal.Resilience;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Resilience;
 
 /// <summary>
 /// Throttled answers (429, or 503 with Retry-After) are budgeted apart from failures: they spend neither

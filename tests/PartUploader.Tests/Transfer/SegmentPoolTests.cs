@@ -1,6 +1,6 @@
 using PartUploader.Internal.Transfer;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Transfer;
 
 [Collection(SegmentCacheUsers.Name)]
 public class SegmentPoolTests

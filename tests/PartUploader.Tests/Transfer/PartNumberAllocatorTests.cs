@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using PartUploader.Internal.Transfer;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Transfer;
 
 public class PartNumberAllocatorTests
 {

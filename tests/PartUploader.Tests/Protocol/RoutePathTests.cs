@@ -2,7 +2,7 @@ using System.Net;
 using PartUploader.Internal.Protocol;
 using Refit;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Protocol;
 
 /// <summary>
 /// What the source-generated Refit client does with a layer id or data handle in a route, and the

@@ -1,6 +1,6 @@
 using PartUploader.Internal.Protocol;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Protocol;
 
 public class BlobEndpointHandlerTests
 {

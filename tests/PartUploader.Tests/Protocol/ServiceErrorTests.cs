@@ -3,7 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using PartUploader.Internal.Protocol;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Protocol;
 
 public class ServiceErrorTests
 {

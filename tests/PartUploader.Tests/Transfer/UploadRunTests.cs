@@ -6,7 +6,7 @@ using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Transfer;
 
 /// <summary>One WireMock server on 127.0.0.1 with an OS-assigned port for the engine flow tests.</summary>
 public sealed class EngineServerFixture : IDisposable

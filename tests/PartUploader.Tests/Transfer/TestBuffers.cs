@@ -1,6 +1,6 @@
 using PartUploader.Internal.Transfer;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Transfer;
 
 /// <summary>Helpers to hold test bytes in pooled part buffers, and an independent bitwise CRC-32C.</summary>
 internal static class TestBuffers

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using PartUploader.Internal.Protocol;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Protocol;
 
 /// <summary>The adaptive window's AIMD arithmetic and shared cooldown, on a fake clock.</summary>
 public sealed class RequestWindowTests

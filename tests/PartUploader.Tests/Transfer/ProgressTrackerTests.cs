@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using PartUploader.Internal.Transfer;
 
-namespace PartUploader.Tests.Engine;
+namespace PartUploader.Tests.Transfer;
 
 public class ProgressTrackerTests
 {
