@@ -171,47 +171,11 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
     }
 
     /// <summary>Maps a failed response to the exception family; subtypes only where callers act differently.</summary>
-    public static PartUploadException CreateException(string operation, ServiceError error, string? dataHandle, string? uploadId, int? partNumber)
-    {
-        string summary = error.Status switch
-        {
-            401 => "The service rejected the access token (401)",
-            403 => "The credentials may not access this catalog or layer (403)",
-            404 when uploadId is not null => "The multipart upload no longer exists on the service (404)",
-            404 => "The catalog, layer or blob was not found (404)",
-            409 => "The data handle already holds a blob (409); data handles cannot be reused",
-            _ => $"The service answered {error.Status} to {operation}",
-        };
-        string message = PartUploadException.FormatMessage(summary, operation, error.Status, error.Code, error.Title, error.CorrelationId, dataHandle, partNumber);
-
-        return error.Status switch
-        {
-            409 => new BlobAlreadyExistsException(message)
-            {
-                Status = error.Status, ErrorCode = error.Code, ErrorTitle = error.Title, CorrelationId = error.CorrelationId,
-                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter, WindowWaits = error.WindowWaits,
-            },
-            404 when uploadId is not null => new UploadNotFoundException(message)
-            {
-                Status = error.Status, ErrorCode = error.Code, ErrorTitle = error.Title, CorrelationId = error.CorrelationId,
-                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter, WindowWaits = error.WindowWaits,
-            },
-            _ => new PartUploadException(message)
-            {
-                Status = error.Status, ErrorCode = error.Code, ErrorTitle = error.Title, CorrelationId = error.CorrelationId,
-                Operation = operation, DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber, RetryAfter = error.RetryAfter, WindowWaits = error.WindowWaits,
-            },
-        };
-    }
+    public static PartUploadException CreateException(string operation, ServiceError error, string? dataHandle, string? uploadId, int? partNumber) =>
+        ErrorFactory.FromService(operation, error, dataHandle, uploadId, partNumber);
 
     private static PartUploadException Malformed(string operation, int status, string dataHandle, string what) =>
-        new(PartUploadException.FormatMessage($"The service's answer to {operation} is malformed: {what}", operation, status, dataHandle: dataHandle))
-        {
-            Status = status,
-            ErrorCode = PartUploadErrorCodes.MalformedResponse,
-            Operation = operation,
-            DataHandle = dataHandle,
-        };
+        ErrorFactory.Malformed(operation, status, dataHandle, what);
 
     private static BlobLinkTarget RequireLink(BlobLink? link, string name, string defaultMethod, BlobEndpoint endpoint, string dataHandle)
     {
@@ -229,15 +193,12 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
         Uri resolved = BlobUrls.ResolveHref(link.Href, endpoint.BaseUrl);
         if (!BlobEndpointHandler.IsSameOrigin(resolved, endpoint.BaseUrl))
         {
-            throw new PartUploadException(PartUploadException.FormatMessage(
+            throw ErrorFactory.Refused(
                 $"The service's '{name}' link points at another host than the blob base URL; the upload was not continued so the access token stays on the trusted host",
-                OpStart, 200, dataHandle: dataHandle))
-            {
-                Status = 200,
-                ErrorCode = PartUploadErrorCodes.UntrustedHost,
-                Operation = OpStart,
-                DataHandle = dataHandle,
-            };
+                OpStart,
+                PartUploadErrorCodes.UntrustedHost,
+                status: 200,
+                dataHandle: dataHandle);
         }
 
         return new BlobLinkTarget(link.Href, method);

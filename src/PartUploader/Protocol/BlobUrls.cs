@@ -83,12 +83,7 @@ internal static class BlobUrls
     }
 
     /// <summary>A request refused before it was sent: message and properties from the same facts.</summary>
-    internal static PartUploadException Refused(string summary, string operation, string code) =>
-        new(PartUploadException.FormatMessage(summary, operation, 0, code))
-        {
-            ErrorCode = code,
-            Operation = operation,
-        };
+    internal static PartUploadException Refused(string summary, string operation, string code) => ErrorFactory.Refused(summary, operation, code);
 
     private static bool IsIdentifierSegment(string segment)
     {

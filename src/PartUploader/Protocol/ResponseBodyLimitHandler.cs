@@ -41,13 +41,8 @@ internal sealed class ResponseBodyLimitHandler : DelegatingHandler
             if (body is null && response.IsSuccessStatusCode)
             {
                 int status = (int)response.StatusCode;
-                throw new PartUploadException(PartUploadException.FormatMessage(
-                    $"The service's answer is larger than {maxBytes} bytes, the most the client reads of an answer; it was not read further", "ReadResponse", status, PartUploadErrorCodes.MalformedResponse))
-                {
-                    Status = status,
-                    ErrorCode = PartUploadErrorCodes.MalformedResponse,
-                    Operation = "ReadResponse",
-                };
+                throw ErrorFactory.Refused(
+                    $"The service's answer is larger than {maxBytes} bytes, the most the client reads of an answer; it was not read further", "ReadResponse", PartUploadErrorCodes.MalformedResponse, status);
             }
 
             Replace(response, body ?? []);

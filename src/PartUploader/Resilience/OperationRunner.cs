@@ -53,16 +53,14 @@ internal sealed class OperationRunner
     /// <summary>An error of a call outside an upload: the message from <see cref="PartUploadException.FormatMessage"/>, the properties from the same facts.</summary>
     public static PartUploadException DefaultError(
         string summary, string operation, string? code, int status, int? partNumber, ServiceError? service, Exception? inner, string? dataHandle) =>
-        new(PartUploadException.FormatMessage(summary, operation, status, code, service?.Title, service?.CorrelationId, dataHandle, partNumber), inner)
+        ErrorFactory.Create(new ErrorFacts(summary, operation, code, status)
         {
-            Status = status,
-            ErrorCode = code,
-            ErrorTitle = service?.Title,
+            Title = service?.Title,
             CorrelationId = service?.CorrelationId,
-            Operation = operation,
             DataHandle = dataHandle,
             PartNumber = partNumber,
-        };
+            Inner = inner,
+        });
 
     /// <summary>Runs an operation with no result.</summary>
     public Task ExecuteAsync(string operation, Func<CancellationToken, Task> attempt, CancellationToken cancellationToken) =>

@@ -19,14 +19,13 @@ internal static class ResumeCheck
         SourceIdentity now = SourceIdentity.Of(filePath);
         if (now != state.Source)
         {
-            throw new SourceChangedException(PartUploadException.FormatMessage(
-                $"The file changed since the interrupted upload (then {state.Source.Describe()}; now {now.Describe()}, or different content)", "Resume", 0, PartUploadErrorCodes.SourceChanged, dataHandle: state.DataHandle))
-            {
-                ErrorCode = PartUploadErrorCodes.SourceChanged,
-                Operation = "Resume",
-                DataHandle = state.DataHandle,
-                UploadId = state.UploadId,
-            };
+            throw ErrorFactory.Create(
+                new ErrorFacts($"The file changed since the interrupted upload (then {state.Source.Describe()}; now {now.Describe()}, or different content)", "Resume", PartUploadErrorCodes.SourceChanged)
+                {
+                    DataHandle = state.DataHandle,
+                    UploadId = state.UploadId,
+                },
+                ErrorKind.SourceChanged);
         }
 
         return new JournalRequest(journalPath, now, state, keepOnSuccess);

@@ -11,44 +11,16 @@ internal sealed class UploadErrors(string dataHandle, Func<string?> uploadId)
 {
     public PartUploadException Error(
         string summary, string operation, string? code, int status = 0, int? partNumber = null, ServiceError? service = null, Exception? inner = null) =>
-        new(Message(summary, operation, code, status, partNumber, service), inner)
-        {
-            Status = status,
-            ErrorCode = code,
-            ErrorTitle = service?.Title,
-            CorrelationId = service?.CorrelationId,
-            Operation = operation,
-            DataHandle = dataHandle,
-            UploadId = uploadId(),
-            PartNumber = partNumber,
-        };
+        ErrorFactory.Create(Facts(summary, operation, code, status, partNumber, service) with { Inner = inner });
 
     /// <summary>A data-integrity error (<see cref="PartChecksumMismatchException"/>).</summary>
     public PartChecksumMismatchException Integrity(
         string summary, string operation, string code, int status = 0, int? partNumber = null, long? offset = null, ServiceError? service = null) =>
-        new(Message(summary, operation, code, status, partNumber, service))
-        {
-            Status = status,
-            ErrorCode = code,
-            ErrorTitle = service?.Title,
-            CorrelationId = service?.CorrelationId,
-            Operation = operation,
-            DataHandle = dataHandle,
-            UploadId = uploadId(),
-            PartNumber = partNumber,
-            Offset = offset,
-        };
+        (PartChecksumMismatchException)ErrorFactory.Create(Facts(summary, operation, code, status, partNumber, service) with { Offset = offset }, ErrorKind.Integrity);
 
     /// <summary>The source is not what the upload started from (<see cref="SourceChangedException"/>).</summary>
     public SourceChangedException Source(string summary, string code, long? offset = null) =>
-        new(Message(summary, "ReadSource", code, 0, null, null))
-        {
-            ErrorCode = code,
-            Operation = "ReadSource",
-            DataHandle = dataHandle,
-            UploadId = uploadId(),
-            Offset = offset,
-        };
+        (SourceChangedException)ErrorFactory.Create(Facts(summary, "ReadSource", code, 0, null, null) with { Offset = offset }, ErrorKind.SourceChanged);
 
     public SourceChangedException SourceTooShort(long got, long expected) =>
         Source(
@@ -71,6 +43,6 @@ internal sealed class UploadErrors(string dataHandle, Func<string?> uploadId)
     public PartUploadException TooManyParts(int maxParts) =>
         Error(string.Create(CultureInfo.InvariantCulture, $"The stream needs more than {maxParts} parts; choose a larger PartSize"), "PlanParts", PartUploadErrorCodes.TooManyParts);
 
-    private string Message(string summary, string operation, string? code, int status, int? partNumber, ServiceError? service) =>
-        PartUploadException.FormatMessage(summary, operation, status, code, service?.Title, service?.CorrelationId, dataHandle, partNumber, uploadId());
+    private ErrorFacts Facts(string summary, string operation, string? code, int status, int? partNumber, ServiceError? service) =>
+        new ErrorFacts(summary, operation, code, status) { DataHandle = dataHandle, UploadId = uploadId(), PartNumber = partNumber }.With(service);
 }

@@ -108,11 +108,7 @@ internal sealed class UploadJournal
     }
 
     private static PartUploadException Invalid(string path, string why) =>
-        new(PartUploadException.FormatMessage($"The upload journal '{Path.GetFileName(path)}' cannot be used: {why}", "Resume", 0, PartUploadErrorCodes.JournalInvalid))
-        {
-            ErrorCode = PartUploadErrorCodes.JournalInvalid,
-            Operation = "Resume",
-        };
+        ErrorFactory.Refused($"The upload journal '{Path.GetFileName(path)}' cannot be used: {why}", "Resume", PartUploadErrorCodes.JournalInvalid);
 }
 
 /// <summary>The identity of a source file: its length, last write time and the SHA-256 of its first and last MiB.</summary>

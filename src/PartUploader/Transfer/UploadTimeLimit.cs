@@ -62,14 +62,8 @@ internal sealed class UploadTimeLimit : IDisposable
             _ => "no multipart upload had been started; a single PUT in flight may still have stored the blob (the service may have taken it before the answer was lost): check with ExistsAsync before using the data handle again",
         };
         string summary = $"The upload did not finish within its time limit of {Format(Limit)} ({OptionName}); {server}";
-        var exception = new PartUploadException(
-            PartUploadException.FormatMessage(summary, Operation, 0, PartUploadErrorCodes.TimeLimitExceeded, dataHandle: dataHandle, uploadId: uploadId), stopped)
-        {
-            ErrorCode = PartUploadErrorCodes.TimeLimitExceeded,
-            Operation = Operation,
-            DataHandle = dataHandle,
-            UploadId = uploadId,
-        };
+        PartUploadException exception = ErrorFactory.Create(
+            new ErrorFacts(summary, Operation, PartUploadErrorCodes.TimeLimitExceeded) { DataHandle = dataHandle, UploadId = uploadId, Inner = stopped });
         PartUploadExceptionData.CopyTo(stopped, exception);
         return exception;
     }

@@ -19,12 +19,7 @@ internal sealed class ServiceEndpointHandler(HttpMessageHandler innerHandler) : 
 
         if (!BlobEndpointHandler.IsSameOrigin(request.RequestUri, endpoint.BaseUrl))
         {
-            throw new PartUploadException(PartUploadException.FormatMessage(
-                "The request's target is not on the API's host; it was not sent", "BuildRequest", 0, PartUploadErrorCodes.UntrustedHost))
-            {
-                ErrorCode = PartUploadErrorCodes.UntrustedHost,
-                Operation = "BuildRequest",
-            };
+            throw ErrorFactory.Refused("The request's target is not on the API's host; it was not sent", "BuildRequest", PartUploadErrorCodes.UntrustedHost);
         }
 
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
