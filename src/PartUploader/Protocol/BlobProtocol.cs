@@ -171,8 +171,28 @@ internal sealed class BlobProtocol(IBlobApi api, TimeProvider timeProvider)
     }
 
     /// <summary>Maps a failed response to the exception family; subtypes only where callers act differently.</summary>
-    public static PartUploadException CreateException(string operation, ServiceError error, string? dataHandle, string? uploadId, int? partNumber) =>
-        ErrorFactory.FromService(operation, error, dataHandle, uploadId, partNumber);
+    public static PartUploadException CreateException(string operation, ServiceError error, string? dataHandle, string? uploadId, int? partNumber)
+    {
+        string summary = error.Status switch
+        {
+            401 => "The service rejected the access token (401)",
+            403 => "The credentials may not access this catalog or layer (403)",
+            404 when uploadId is not null => "The multipart upload no longer exists on the service (404)",
+            404 => "The catalog, layer or blob was not found (404)",
+            409 => "The data handle already holds a blob (409); data handles cannot be reused",
+            _ => $"The service answered {error.Status} to {operation}",
+        };
+        ErrorKind kind = error.Status switch
+        {
+            409 => ErrorKind.BlobExists,
+            404 when uploadId is not null => ErrorKind.UploadNotFound,
+            _ => ErrorKind.General,
+        };
+        var facts = new ErrorFacts(summary, operation, error.Code, error.Status) { DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber };
+
+        // Retry-After and the window's wait travel with the error: a runner retrying it honours them.
+        return ErrorFactory.Create(error.Describe(facts) with { RetryAfter = error.RetryAfter, WindowWaits = error.WindowWaits }, kind);
+    }
 
     private static PartUploadException Malformed(string operation, int status, string dataHandle, string what) =>
         ErrorFactory.Malformed(operation, status, dataHandle, what);

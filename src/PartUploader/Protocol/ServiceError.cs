@@ -19,6 +19,9 @@ internal readonly record struct ServiceError(int Status, string? Code, string? T
 {
     private const int MaxErrorBodyChars = 16 * 1024;
 
+    /// <summary>The facts of an error with what the service said of it: its title and correlation id.</summary>
+    public ErrorFacts Describe(ErrorFacts facts) => facts with { Title = Title, CorrelationId = CorrelationId };
+
     public static ServiceError From(IApiResponse response, TimeProvider timeProvider)
     {
         string? content = (response.Error as ApiException)?.Content;

@@ -74,31 +74,19 @@ internal sealed class OperationRunner
             cancellationToken);
 
     /// <summary>Runs an operation and returns what its successful attempt returned.</summary>
-    /// <remarks>
-    /// For calls whose protocol method throws: a <see cref="PartUploadException"/> with a transient status becomes the
-    /// attempt's transient result (see <see cref="RunAsync{T}"/>), so that the retry decides on it, not on an exception.
-    /// </remarks>
+    /// <remarks>For calls whose protocol method throws on a failed answer (see <see cref="RunAsync{T}"/> for how a thrown transient answer is retried).</remarks>
     public Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken) =>
-        RunAsync(
-            operation,
-            async token =>
-            {
-                try
-                {
-                    return Attempt<T>.Done(await attempt(token).ConfigureAwait(false));
-                }
-                catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != PartUploadErrorCodes.MalformedResponse)
-                {
-                    // A transient answer to any call is retried like a part's (Retry-After honoured).
-                    return Attempt<T>.Retry(new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter, ex.WindowWaits), ex.PartNumber);
-                }
-            },
-            cancellationToken);
+        RunAsync(operation, async token => Attempt<T>.Done(await attempt(token).ConfigureAwait(false)), cancellationToken);
 
     /// <summary>
     /// Runs an operation whose attempt says itself whether it got a transient answer (<see cref="Attempt{T}.Retry"/>);
     /// when the retries allowed ran out on such an answer, its facts become the <see cref="PartUploadException"/>.
     /// </summary>
+    /// <remarks>
+    /// A <see cref="PartUploadException"/> with a transient status thrown from inside an attempt (a protocol method's
+    /// failed answer, or the token source giving up with a 503 while the request was being authorized) becomes the
+    /// attempt's transient result too, so that the retry decides on it, not on an exception.
+    /// </remarks>
     public async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<Attempt<T>>> attempt, CancellationToken cancellationToken)
     {
         ResilienceContext context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
@@ -143,6 +131,11 @@ internal sealed class OperationRunner
         try
         {
             return await attempt(context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (PartUploadException ex) when (ServiceError.IsTransientStatus(ex.Status) && ex.ErrorCode != PartUploadErrorCodes.MalformedResponse)
+        {
+            // A transient answer to any call is retried like a part's (Retry-After honoured).
+            return Attempt<T>.Retry(new ServiceError(ex.Status, ex.ErrorCode, ex.ErrorTitle, ex.CorrelationId, ex.RetryAfter, ex.WindowWaits), ex.PartNumber);
         }
         catch (OperationCanceledException ex) when (!context.CancellationToken.IsCancellationRequested)
         {

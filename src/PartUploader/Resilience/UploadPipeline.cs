@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using PartUploader.Internal.Protocol;
 using PartUploader.Internal.Diagnostics;
+using PartUploader.Internal.Protocol;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;

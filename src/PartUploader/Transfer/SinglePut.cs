@@ -16,23 +16,7 @@ internal sealed class SinglePut(UploadContext context, PartSource source, Progre
     {
         UploadRequest request = context.Request;
         Log.UploadStarting(context.Logger, request.DataHandle, request.LayerId, length, 0, multipart: false);
-        SegmentPool? pool = null;
-        PartBuffer buffer;
-        if (prefilled is { } filled)
-        {
-            buffer = filled.Buffer;
-        }
-        else
-        {
-            pool = request.SharedPool ?? new SegmentPool(Math.Max(SegmentPool.SegmentSize, (long)SegmentPool.SegmentsFor(length) * SegmentPool.SegmentSize));
-            if (diagnostics is not null)
-            {
-                diagnostics.Pool = pool;
-            }
-
-            buffer = await pool.RentAsync(Math.Max(length, 1), token).ConfigureAwait(false);
-        }
-
+        (PartBuffer buffer, SegmentPool? pool) = prefilled is { } filled ? (filled.Buffer, null) : await RentAsync(length, token).ConfigureAwait(false);
         PartDigest digest;
         (string? Md5, string? Sha1, string? Sha256) blobDigests;
         using (buffer)
@@ -92,6 +76,18 @@ internal sealed class SinglePut(UploadContext context, PartSource source, Progre
             VerifiedRanges = verified,
             Elapsed = elapsed,
         };
+    }
+
+    /// <summary>A buffer for the whole blob, from the batch's shared budget or a pool of its own.</summary>
+    private async Task<(PartBuffer Buffer, SegmentPool Pool)> RentAsync(long length, CancellationToken token)
+    {
+        SegmentPool pool = context.Request.SharedPool ?? new SegmentPool(Math.Max(SegmentPool.SegmentSize, (long)SegmentPool.SegmentsFor(length) * SegmentPool.SegmentSize));
+        if (diagnostics is not null)
+        {
+            diagnostics.Pool = pool;
+        }
+
+        return (await pool.RentAsync(Math.Max(length, 1), token).ConfigureAwait(false), pool);
     }
 
     private async Task SendAsync(PartBuffer buffer, PartDigest digest, CancellationToken token)

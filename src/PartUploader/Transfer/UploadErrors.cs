@@ -44,5 +44,7 @@ internal sealed class UploadErrors(string dataHandle, Func<string?> uploadId)
         Error(string.Create(CultureInfo.InvariantCulture, $"The stream needs more than {maxParts} parts; choose a larger PartSize"), "PlanParts", PartUploadErrorCodes.TooManyParts);
 
     private ErrorFacts Facts(string summary, string operation, string? code, int status, int? partNumber, ServiceError? service) =>
-        new ErrorFacts(summary, operation, code, status) { DataHandle = dataHandle, UploadId = uploadId(), PartNumber = partNumber }.With(service);
+        service is { } error
+            ? error.Describe(new ErrorFacts(summary, operation, code, status) { DataHandle = dataHandle, UploadId = uploadId(), PartNumber = partNumber })
+            : new ErrorFacts(summary, operation, code, status) { DataHandle = dataHandle, UploadId = uploadId(), PartNumber = partNumber };
 }

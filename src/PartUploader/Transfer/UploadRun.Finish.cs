@@ -7,27 +7,37 @@ namespace PartUploader.Internal.Transfer;
 /// <summary>The end of a multipart upload: completed, checked and reported; or failed, and cancelled on the server.</summary>
 internal sealed partial class UploadRun
 {
-    /// <summary>After a failure or cancellation: cancels the upload on the server and returns the exception to surface.</summary>
-    private async Task<Exception> FailedAsync(MultipartSession session, CancellationToken callerToken)
+    /// <summary>After a failure or cancellation: cancels the upload on the server (its outcome attached to the failure) and closes progress.</summary>
+    private async Task CancelAfterFailureAsync(MultipartSession session)
     {
-        Exception original = _failure!.SourceException;
-        if (await session.CancelAsync(original).ConfigureAwait(false))
+        if (await session.CancelAsync(_failure!.SourceException).ConfigureAwait(false))
         {
             _journal?.Ended(completed: false);
         }
 
         _progress.Close(report: false);
-        if (callerToken.IsCancellationRequested && original is not PartUploadException)
+    }
+
+    /// <summary>Sends the complete call, unless an interrupted run's complete call was already served (a resume after it was sent).</summary>
+    private static async Task CompleteAsync(MultipartSession session, IReadOnlyList<CompletedPart> list, JournalState? resume, CancellationToken callerToken)
+    {
+        if (resume is { Completing: true } && await session.IsCompletedAsync(callerToken).ConfigureAwait(false))
         {
-            // Cancellation stays an unwrapped OperationCanceledException of the caller's token, whatever a part in flight threw;
-            // it carries what happened to the upload on the server.
-            var cancelled = new OperationCanceledException(callerToken);
-            PartUploadExceptionData.CopyTo(original, cancelled);
-            return cancelled;
+            return;
         }
 
-        _failure.Throw();
-        return original;
+        try
+        {
+            await session.CompleteAsync(list, callerToken).ConfigureAwait(false);
+        }
+        catch (PartUploadException ex) when (resume is { Completing: true } && ex.Status is 404 or 409)
+        {
+            // The interrupted run's complete call may still have been served when we looked.
+            if (!await session.IsCompletedAsync(callerToken).ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
     }
 
     /// <summary>Every part acknowledged: completes the upload, waits until the service reports it completed, reads back what was asked.</summary>
@@ -47,23 +57,7 @@ internal sealed partial class UploadRun
                 throw _context.Errors.SourceChanged();
             }
 
-            bool completedBefore = resume is { Completing: true } && await session.IsCompletedAsync(callerToken).ConfigureAwait(false);
-            if (!completedBefore)
-            {
-                try
-                {
-                    await session.CompleteAsync(list, callerToken).ConfigureAwait(false);
-                }
-                catch (PartUploadException ex) when (resume is { Completing: true } && ex.Status is 404 or 409)
-                {
-                    // The interrupted run's complete call may still have been served when we looked.
-                    if (!await session.IsCompletedAsync(callerToken).ConfigureAwait(false))
-                    {
-                        throw;
-                    }
-                }
-            }
-
+            await CompleteAsync(session, list, resume, callerToken).ConfigureAwait(false);
             await session.WaitForCompletedAsync(callerToken).ConfigureAwait(false);
             committed = true;
             int verified = await new ReadBack(_context, session.UploadId).VerifyAsync(parts, totalBytes, pool, callerToken).ConfigureAwait(false);

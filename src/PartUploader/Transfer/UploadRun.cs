@@ -93,7 +93,13 @@ internal sealed partial class UploadRun
         try
         {
             HashSet<int> acknowledgedBefore = resume is null ? [] : session.Resume(resume, _progress);
-            singlePut = await DispatchAsync(reader, session, pool, slots, acknowledgedBefore, resume is not null, workers, linked).ConfigureAwait(false);
+            if (resume is null && reader.ReadsOnSender)
+            {
+                // Senders read a file's parts: the upload starts before any buffer is rented or any byte read.
+                await session.StartAsync(linked.Token).ConfigureAwait(false);
+            }
+
+            singlePut = await DispatchAsync(new Dispatch(reader, session, pool, slots, workers, linked), acknowledgedBefore, resume is not null).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -113,7 +119,17 @@ internal sealed partial class UploadRun
 
         if (_failure is not null)
         {
-            throw await FailedAsync(session, callerToken).ConfigureAwait(false);
+            await CancelAfterFailureAsync(session).ConfigureAwait(false);
+            if (callerToken.IsCancellationRequested && _failure.SourceException is not PartUploadException)
+            {
+                // Cancellation stays an unwrapped OperationCanceledException of the caller's token, whatever a part in flight threw;
+                // it carries what happened to the upload on the server.
+                var cancelled = new OperationCanceledException(callerToken);
+                PartUploadExceptionData.CopyTo(_failure.SourceException, cancelled);
+                throw cancelled;
+            }
+
+            _failure.Throw();
         }
 
         return await FinishAsync(plan, session, pool, blobHasher, callerToken).ConfigureAwait(false);
@@ -123,10 +139,10 @@ internal sealed partial class UploadRun
     /// Hands every part the reader yields to a sender, within the window of parts in flight and the memory budget;
     /// returns the single PUT's result when the reader's first part turned out to be the whole blob.
     /// </summary>
-    private async Task<PartUploadResult?> DispatchAsync(
-        PartReader reader, MultipartSession session, SegmentPool pool, SemaphoreSlim slots, HashSet<int> acknowledgedBefore, bool resumed, List<Task> workers, CancellationTokenSource linked)
+    private async Task<PartUploadResult?> DispatchAsync(Dispatch dispatch, HashSet<int> acknowledgedBefore, bool resumed)
     {
-        CancellationToken token = linked.Token;
+        CancellationToken token = dispatch.Linked.Token;
+        PartReader reader = dispatch.Reader;
         long offset = 0;
         for (int index = 0; reader.Plan.PartCount is not int count || index < count; index++)
         {
@@ -137,10 +153,10 @@ internal sealed partial class UploadRun
                 continue;
             }
 
-            PartBuffer buffer = await pool.RentAsync(Math.Max(size, 1), token).ConfigureAwait(false);
+            PartBuffer buffer = await dispatch.Pool.RentAsync(Math.Max(size, 1), token).ConfigureAwait(false);
             try
             {
-                await slots.WaitAsync(token).ConfigureAwait(false);
+                await dispatch.Slots.WaitAsync(token).ConfigureAwait(false);
             }
             catch
             {
@@ -156,30 +172,13 @@ internal sealed partial class UploadRun
                     break;
                 }
 
-                if (session.Upload is null)
-                {
-                    if (reader.FirstPartDecides && part is { Index: 0, Last: true } && !Request.ForceMultipart && part.Length < Options.SingleShotThreshold)
-                    {
-                        handedOff = true;
-                        slots.Release();
-                        return await SinglePutAsync(new SinglePut.Prefilled(buffer, part.Digest!.Value), part.Length, token).ConfigureAwait(false);
-                    }
-
-                    await session.StartAsync(token).ConfigureAwait(false);
-                }
-
-                PartRecord record = session.Table.Add(index, offset);
-                record.Length = part.Length;
-                record.Resumed = resumed;
-                if (part.Digest is PartDigest digest)
-                {
-                    session.Table.SetData(record, part.Length, digest.Crc32C, digest.HeaderValue);
-                }
-
-                int first = session.Numbers.Next(index, 0) ?? throw _context.Errors.NumbersExhausted(index);
-                PartBuffer owned = buffer;
                 handedOff = true;
-                workers.Add(Task.Run(() => SendPartAsync(reader, session, record, part, owned, first, slots, linked), CancellationToken.None));
+                if (await SinglePutInsteadAsync(dispatch, part, buffer).ConfigureAwait(false) is { } single)
+                {
+                    return single;
+                }
+
+                await HandOffAsync(dispatch, part, buffer, resumed).ConfigureAwait(false);
                 offset += part.Length;
                 if (part.Last)
                 {
@@ -191,7 +190,7 @@ internal sealed partial class UploadRun
                 if (!handedOff)
                 {
                     buffer.Dispose();
-                    slots.Release();
+                    dispatch.Slots.Release();
                 }
             }
         }
@@ -199,10 +198,56 @@ internal sealed partial class UploadRun
         return null;
     }
 
-    /// <summary>One part's sender: reads it when the reader reads on senders, then uploads it through the session.</summary>
-    private async Task SendPartAsync(
-        PartReader reader, MultipartSession session, PartRecord record, ReadPart part, PartBuffer buffer, int firstNumber, SemaphoreSlim slots, CancellationTokenSource linked)
+    /// <summary>
+    /// The single PUT's result when the first part of a stream of unknown length is the whole blob and small (the buffer
+    /// and the slot are then its); null otherwise.
+    /// </summary>
+    private async Task<PartUploadResult?> SinglePutInsteadAsync(Dispatch dispatch, ReadPart part, PartBuffer buffer)
     {
+        if (dispatch.Session.Upload is not null || !dispatch.Reader.FirstPartDecides || part is not { Index: 0, Last: true }
+            || Request.ForceMultipart || part.Length >= Options.SingleShotThreshold)
+        {
+            return null;
+        }
+
+        dispatch.Slots.Release();
+        return await SinglePutAsync(new SinglePut.Prefilled(buffer, part.Digest!.Value), part.Length, dispatch.Linked.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a part in the session's table and starts its sender (which owns the buffer and the slot from here).</summary>
+    private async Task HandOffAsync(Dispatch dispatch, ReadPart part, PartBuffer buffer, bool resumed)
+    {
+        MultipartSession session = dispatch.Session;
+        try
+        {
+            if (session.Upload is null)
+            {
+                await session.StartAsync(dispatch.Linked.Token).ConfigureAwait(false);
+            }
+
+            PartRecord record = session.Table.Add(part.Index, part.Offset);
+            record.Length = part.Length;
+            record.Resumed = resumed;
+            if (part.Digest is PartDigest digest)
+            {
+                session.Table.SetData(record, part.Length, digest.Crc32C, digest.HeaderValue);
+            }
+
+            int first = session.Numbers.Next(part.Index, 0) ?? throw _context.Errors.NumbersExhausted(part.Index);
+            dispatch.Workers.Add(Task.Run(() => SendPartAsync(dispatch, record, part, buffer, first), CancellationToken.None));
+        }
+        catch
+        {
+            buffer.Dispose();
+            dispatch.Slots.Release();
+            throw;
+        }
+    }
+
+    /// <summary>One part's sender: reads it when the reader reads on senders, then uploads it through the session.</summary>
+    private async Task SendPartAsync(Dispatch dispatch, PartRecord record, ReadPart part, PartBuffer buffer, int firstNumber)
+    {
+        (PartReader reader, MultipartSession session, SemaphoreSlim slots, CancellationTokenSource linked) = (dispatch.Reader, dispatch.Session, dispatch.Slots, dispatch.Linked);
         CancellationToken token = linked.Token;
         _diagnostics?.Enter();
         try
@@ -246,4 +291,8 @@ internal sealed partial class UploadRun
         {
         }
     }
+
+    /// <summary>What dispatching one upload's parts shares: the reader, the session, the budget, the window of parts in flight, the senders.</summary>
+    private sealed record Dispatch(
+        PartReader Reader, MultipartSession Session, SegmentPool Pool, SemaphoreSlim Slots, List<Task> Workers, CancellationTokenSource Linked);
 }

@@ -46,6 +46,22 @@ public sealed class OperationRunnerTests
     }
 
     [Fact]
+    public async Task ATransientAnswerThrownInsideAResultAttempt_IsRetriedToo()
+    {
+        int calls = 0;
+
+        // A part attempt returns its own answers, but the token source giving up with a 503 while the request is
+        // authorized throws: that is as transient as a 503 from the blob service.
+        bool done = await Runner(maxAttempts: 3).RunAsync(
+            "UploadPart",
+            _ => ++calls == 1 ? throw new PartUploadException("token: 503") { Status = 503 } : Task.FromResult(Attempt<bool>.Done(true)),
+            CancellationToken.None);
+
+        done.ShouldBeTrue();
+        calls.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task ANonTransientException_IsNotRetried()
     {
         int calls = 0;

@@ -44,8 +44,8 @@ internal sealed class MultipartSession
     /// <summary>Gets the part numbers: fresh for every attempt, never one used before.</summary>
     public PartNumberAllocator Numbers { get; }
 
-    /// <summary>Gets a value indicating whether the complete call was sent (a cancel after it must check the status).</summary>
-    public bool CompleteSent { get; private set; }
+    /// <summary>Gets or sets a value indicating whether the complete call was sent (a cancel after it must check the status).</summary>
+    private bool CompleteSent { get; set; }
 
     /// <summary>Gets how many parts and bytes an interrupted run had acknowledged.</summary>
     public (int Parts, long Bytes) Resumed { get; private set; }

@@ -1,5 +1,3 @@
-using PartUploader.Internal.Protocol;
-
 namespace PartUploader.Internal;
 
 /// <summary>What kind of <see cref="PartUploadException"/> an error is: the subtype callers catch to act differently.</summary>
@@ -41,19 +39,11 @@ internal readonly record struct ErrorFacts(string Summary, string Operation, str
     public bool WindowWaits { get; init; }
 
     public Exception? Inner { get; init; }
-
-    /// <summary>The facts with what the service said (title, correlation id, Retry-After).</summary>
-    public ErrorFacts With(ServiceError? service) => service is not { } error ? this : this with
-    {
-        Title = error.Title,
-        CorrelationId = error.CorrelationId,
-        RetryAfter = error.RetryAfter,
-        WindowWaits = error.WindowWaits,
-    };
 }
 
 /// <summary>
-/// The one factory of every engine, protocol and handler error: <see cref="PartUploadException"/> and its subtypes,
+/// The one factory of every engine, protocol and handler error (the protocol maps the service's answers to facts and a kind, see
+/// <c>BlobProtocol.CreateException</c>): <see cref="PartUploadException"/> and its subtypes,
 /// with the message from <see cref="PartUploadException.FormatMessage"/> and the properties from the same facts.
 /// </summary>
 internal static class ErrorFactory
@@ -92,28 +82,6 @@ internal static class ErrorFactory
                 DataHandle = facts.DataHandle, UploadId = facts.UploadId, PartNumber = facts.PartNumber, RetryAfter = facts.RetryAfter, WindowWaits = facts.WindowWaits,
             },
         };
-    }
-
-    /// <summary>A failed answer of the service, as the subtype callers act on (409: the handle is taken; 404 of an upload: it vanished).</summary>
-    public static PartUploadException FromService(string operation, ServiceError error, string? dataHandle, string? uploadId, int? partNumber)
-    {
-        string summary = error.Status switch
-        {
-            401 => "The service rejected the access token (401)",
-            403 => "The credentials may not access this catalog or layer (403)",
-            404 when uploadId is not null => "The multipart upload no longer exists on the service (404)",
-            404 => "The catalog, layer or blob was not found (404)",
-            409 => "The data handle already holds a blob (409); data handles cannot be reused",
-            _ => $"The service answered {error.Status} to {operation}",
-        };
-        ErrorKind kind = error.Status switch
-        {
-            409 => ErrorKind.BlobExists,
-            404 when uploadId is not null => ErrorKind.UploadNotFound,
-            _ => ErrorKind.General,
-        };
-        var facts = new ErrorFacts(summary, operation, error.Code, error.Status) { DataHandle = dataHandle, UploadId = uploadId, PartNumber = partNumber };
-        return Create(facts.With(error), kind);
     }
 
     /// <summary>An answer the client cannot use (<see cref="PartUploadErrorCodes.MalformedResponse"/>).</summary>
