@@ -5,10 +5,11 @@ using Refit;
 namespace PartUploader.Tests.Protocol;
 
 /// <summary>
-/// What the source-generated Refit client does with a layer id or data handle in a route, and the
-/// handler's structural check that holds even when the upload validation is bypassed.
+/// The URL of every blob call, built before the request exists: identifiers escaped once, a route whose structure an
+/// identifier would change refused (even when the upload validation is bypassed), and a link href reaching the network
+/// through Refit's [Url] byte for byte.
 /// </summary>
-public class RoutePathTests
+public class BlobUrlsTests
 {
     private static readonly Uri s_base = new("https://blob.example.test:8443/blobstore/v1/catalogs/hrn:here:data::org:cat");
 
@@ -77,7 +78,7 @@ public class RoutePathTests
 
     [Theory]
     [MemberData(nameof(BypassingIdentifiers))]
-    public async Task Handler_IdentifierThatChangesThePath_RefusedInvalidPathForEveryRouteWithoutSending(string layerId, string dataHandle)
+    public async Task AnyCall_IdentifierThatChangesThePath_RefusedInvalidPathWithoutSending(string layerId, string dataHandle)
     {
         (BlobProtocol protocol, Recorder inner, CountingTokens tokens) = Chain();
         BlobEndpoint endpoint = new(s_base, tokens);
@@ -111,7 +112,7 @@ public class RoutePathTests
     [InlineData("versioned", "h.1-x")]
     [InlineData("my_layer~2", "..a")]
     [InlineData("l", "a..b")]
-    public async Task Handler_OrdinaryIdentifiers_SentToTheRoute(string layerId, string dataHandle)
+    public async Task AnyCall_OrdinaryIdentifiers_SentToTheRoute(string layerId, string dataHandle)
     {
         (BlobProtocol protocol, Recorder inner, CountingTokens tokens) = Chain();
         BlobEndpoint endpoint = new(s_base, tokens);
