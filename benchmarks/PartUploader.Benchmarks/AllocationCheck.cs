@@ -16,8 +16,8 @@ internal static class AllocationCheck
     /// <para>
     /// Chosen from what the code measured when the check was added, in <c>--quick</c> runs (one repetition after one
     /// warm-up; 16 MiB to 1000 MiB uploads, so per-upload costs weigh more than in a full run). Leaving aside the one
-    /// 1 MiB array the file path rents for its change-detection fingerprint (which the LOH check reports on its own, and
-    /// which adds 8 KiB per MiB to a 128 MiB upload when the pool misses), the checked cases allocated 1.4 to 3.5 KiB per
+    /// 1 MiB array the file path then rented for its change-detection fingerprint (8 KiB per MiB of a 128 MiB upload when
+    /// the pool missed; since replaced by a pooled 64 KiB buffer, so no case allocates on the LOH), the checked cases allocated 1.4 to 3.5 KiB per
     /// MiB, up to 8.9 KiB for wan sdk c=1 (a 16 MiB upload: its fixed costs over few bytes), and up to about 11 KiB
     /// for sdk-file-tls when the SDK opens new TLS connections during the measured repetition (each handshake
     /// allocates). Twice that maximum, rounded up, is the bound. The last full run measured 0.9 to 2.9 KiB per MiB.
