@@ -225,15 +225,7 @@ internal sealed partial class UploadRun
                 await session.StartAsync(dispatch.Linked.Token).ConfigureAwait(false);
             }
 
-            PartRecord record = session.Table.Add(part.Index, part.Offset);
-            record.Length = part.Length;
-            record.Resumed = resumed;
-            if (part.Digest is PartDigest digest)
-            {
-                session.Table.SetData(record, part.Length, digest.Crc32C, digest.HeaderValue);
-            }
-
-            int first = session.Numbers.Next(part.Index, 0) ?? throw _context.Errors.NumbersExhausted(part.Index);
+            (PartRecord record, int first) = session.Admit(part, resumed);
             dispatch.Workers.Add(Task.Run(() => SendPartAsync(dispatch, record, part, buffer, first), CancellationToken.None));
         }
         catch
@@ -254,8 +246,7 @@ internal sealed partial class UploadRun
         {
             if (reader.ReadsOnSender)
             {
-                ReadPart filled = await reader.FillAsync(part, buffer, token).ConfigureAwait(false);
-                session.Table.SetData(record, filled.Length, filled.Digest!.Value.Crc32C, filled.Digest.Value.HeaderValue);
+                session.Filled(record, await reader.FillAsync(part, buffer, token).ConfigureAwait(false));
             }
 
             await session.UploadPartAsync(record, buffer, firstNumber, token).ConfigureAwait(false);

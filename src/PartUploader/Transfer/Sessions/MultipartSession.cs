@@ -87,6 +87,26 @@ internal sealed class MultipartSession
         return acknowledged;
     }
 
+    /// <summary>Enters a part the reader yielded in the table and gives it its first number.</summary>
+    /// <exception cref="PartUploadException">No part number is left (<see cref="PartUploadErrorCodes.PartNumbersExhausted"/>).</exception>
+    public (PartRecord Record, int FirstNumber) Admit(ReadPart part, bool resumed)
+    {
+        PartRecord record = Table.Add(part.Index, part.Offset);
+        record.Length = part.Length;
+        record.Resumed = resumed;
+        if (part.Digest is { } digest)
+        {
+            Table.SetData(record, part.Length, digest.Crc32C, digest.HeaderValue);
+        }
+
+        int first = Numbers.Next(part.Index, 0) ?? throw _context.Errors.NumbersExhausted(part.Index);
+        return (record, first);
+    }
+
+    /// <summary>Records what a sender read for a part admitted before it was read (a file's).</summary>
+    public void Filled(PartRecord record, ReadPart filled) =>
+        Table.SetData(record, filled.Length, filled.Digest!.Value.Crc32C, filled.Digest.Value.HeaderValue);
+
     /// <summary>Uploads one filled part until the service acknowledges it, each attempt under a fresh number.</summary>
     public async Task UploadPartAsync(PartRecord part, PartBuffer buffer, int firstNumber, CancellationToken token)
     {
