@@ -146,7 +146,7 @@ internal sealed record CaseSummary
 
     public double MaxMegabytesPerSecond { get; init; }
 
-    /// <summary>Throughput over raw c=8 of the same run; for the TLS scenarios, over raw-tls c=8 (the same transport).</summary>
+    /// <summary>Throughput over the fastest raw variant of the same run (c=8 or 64K writes); for the TLS scenarios, over the fastest raw-tls variant (the same transport).</summary>
     public double? RatioVsRaw { get; init; }
 
     public double? RatioVsNaive { get; init; }
