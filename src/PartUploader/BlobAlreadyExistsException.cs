@@ -23,4 +23,12 @@ public sealed class BlobAlreadyExistsException : PartUploadException
         : base(message, innerException)
     {
     }
+
+    /// <summary>Initializes a new instance from the facts its message was built from.</summary>
+    /// <param name="message">The message built from <paramref name="facts"/>.</param>
+    /// <param name="facts">The error's facts, copied to its properties.</param>
+    internal BlobAlreadyExistsException(string message, in Internal.ErrorFacts facts)
+        : base(message, facts)
+    {
+    }
 }

@@ -54,33 +54,11 @@ internal static class ErrorFactory
             facts.Summary, facts.Operation, facts.Status, facts.Code, facts.Title, facts.CorrelationId, facts.DataHandle, facts.PartNumber, facts.UploadId);
         return kind switch
         {
-            ErrorKind.Integrity => new PartChecksumMismatchException(message, facts.Inner)
-            {
-                Status = facts.Status, ErrorCode = facts.Code, ErrorTitle = facts.Title, CorrelationId = facts.CorrelationId, Operation = facts.Operation,
-                DataHandle = facts.DataHandle, UploadId = facts.UploadId, PartNumber = facts.PartNumber, RetryAfter = facts.RetryAfter, WindowWaits = facts.WindowWaits,
-                Offset = facts.Offset,
-            },
-            ErrorKind.SourceChanged => new SourceChangedException(message, facts.Inner)
-            {
-                Status = facts.Status, ErrorCode = facts.Code, ErrorTitle = facts.Title, CorrelationId = facts.CorrelationId, Operation = facts.Operation,
-                DataHandle = facts.DataHandle, UploadId = facts.UploadId, PartNumber = facts.PartNumber, RetryAfter = facts.RetryAfter, WindowWaits = facts.WindowWaits,
-                Offset = facts.Offset,
-            },
-            ErrorKind.BlobExists => new BlobAlreadyExistsException(message, facts.Inner)
-            {
-                Status = facts.Status, ErrorCode = facts.Code, ErrorTitle = facts.Title, CorrelationId = facts.CorrelationId, Operation = facts.Operation,
-                DataHandle = facts.DataHandle, UploadId = facts.UploadId, PartNumber = facts.PartNumber, RetryAfter = facts.RetryAfter, WindowWaits = facts.WindowWaits,
-            },
-            ErrorKind.UploadNotFound => new UploadNotFoundException(message, facts.Inner)
-            {
-                Status = facts.Status, ErrorCode = facts.Code, ErrorTitle = facts.Title, CorrelationId = facts.CorrelationId, Operation = facts.Operation,
-                DataHandle = facts.DataHandle, UploadId = facts.UploadId, PartNumber = facts.PartNumber, RetryAfter = facts.RetryAfter, WindowWaits = facts.WindowWaits,
-            },
-            _ => new PartUploadException(message, facts.Inner)
-            {
-                Status = facts.Status, ErrorCode = facts.Code, ErrorTitle = facts.Title, CorrelationId = facts.CorrelationId, Operation = facts.Operation,
-                DataHandle = facts.DataHandle, UploadId = facts.UploadId, PartNumber = facts.PartNumber, RetryAfter = facts.RetryAfter, WindowWaits = facts.WindowWaits,
-            },
+            ErrorKind.Integrity => new PartChecksumMismatchException(message, facts),
+            ErrorKind.SourceChanged => new SourceChangedException(message, facts),
+            ErrorKind.BlobExists => new BlobAlreadyExistsException(message, facts),
+            ErrorKind.UploadNotFound => new UploadNotFoundException(message, facts),
+            _ => new PartUploadException(message, facts),
         };
     }
 

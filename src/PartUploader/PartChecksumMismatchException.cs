@@ -31,6 +31,15 @@ public sealed class PartChecksumMismatchException : PartUploadException
     {
     }
 
+    /// <summary>Initializes a new instance from the facts its message was built from.</summary>
+    /// <param name="message">The message built from <paramref name="facts"/>.</param>
+    /// <param name="facts">The error's facts, copied to its properties.</param>
+    internal PartChecksumMismatchException(string message, in Internal.ErrorFacts facts)
+        : base(message, facts)
+    {
+        Offset = facts.Offset;
+    }
+
     /// <summary>Gets the byte offset in the source of the part concerned, when one part is concerned.</summary>
     public long? Offset { get; init; }
 }

@@ -35,6 +35,24 @@ public class PartUploadException : Exception
     {
     }
 
+    /// <summary>Initializes a new instance from the facts <see cref="Internal.ErrorFactory"/> built its message from.</summary>
+    /// <param name="message">The message built from <paramref name="facts"/>.</param>
+    /// <param name="facts">The error's facts, copied to its properties.</param>
+    internal PartUploadException(string message, in Internal.ErrorFacts facts)
+        : base(message, facts.Inner)
+    {
+        Status = facts.Status;
+        ErrorCode = facts.Code;
+        ErrorTitle = facts.Title;
+        CorrelationId = facts.CorrelationId;
+        Operation = facts.Operation;
+        DataHandle = facts.DataHandle;
+        UploadId = facts.UploadId;
+        PartNumber = facts.PartNumber;
+        RetryAfter = facts.RetryAfter;
+        WindowWaits = facts.WindowWaits;
+    }
+
     /// <summary>Gets the HTTP status code of the failed response.</summary>
     /// <value>0 when no response was received (network failure, timeout, client-side validation).</value>
     public int Status { get; init; }

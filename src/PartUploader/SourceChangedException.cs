@@ -33,6 +33,15 @@ public sealed class SourceChangedException : PartUploadException
     {
     }
 
+    /// <summary>Initializes a new instance from the facts its message was built from.</summary>
+    /// <param name="message">The message built from <paramref name="facts"/>.</param>
+    /// <param name="facts">The error's facts, copied to its properties.</param>
+    internal SourceChangedException(string message, in Internal.ErrorFacts facts)
+        : base(message, facts)
+    {
+        Offset = facts.Offset;
+    }
+
     /// <summary>Gets the number of bytes the source held when it ended early (<see cref="PartUploadErrorCodes.SourceTooShort"/>).</summary>
     /// <value>Null for <see cref="PartUploadErrorCodes.SourceChanged"/>.</value>
     public long? Offset { get; init; }

@@ -12,9 +12,6 @@ internal interface IAttemptOutcome
 {
     /// <summary>Gets the transient answer worth another attempt, or null when the attempt succeeded.</summary>
     ServiceError? Failure { get; }
-
-    /// <summary>Gets the part number the failed attempt used, if it was a part upload.</summary>
-    int? PartNumber { get; }
 }
 
 /// <summary>The result of one attempt: its value, or a transient failure the pipeline may retry.</summary>
@@ -33,7 +30,7 @@ internal sealed class Attempt<T> : IAttemptOutcome
     /// <inheritdoc/>
     public ServiceError? Failure { get; }
 
-    /// <inheritdoc/>
+    /// <summary>Gets the part number the failed attempt used, if it was a part upload.</summary>
     public int? PartNumber { get; }
 
     /// <summary>Gets the value of a successful attempt.</summary>

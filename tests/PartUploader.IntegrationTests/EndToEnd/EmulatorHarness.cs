@@ -120,9 +120,12 @@ public abstract class EmulatorTestBase : IDisposable
         }
     }
 
-    protected void ShouldHaveStored(string handle, byte[] expected)
+    protected void ShouldHaveStored(string handle, byte[] expected) => ShouldHaveStored(Emulator, handle, expected);
+
+    /// <summary>Asserts that <paramref name="emulator"/> stores exactly <paramref name="expected"/> under the handle in the demo versioned layer.</summary>
+    internal static void ShouldHaveStored(BlobEmulator emulator, string handle, byte[] expected)
     {
-        using Stream? stored = Emulator.OpenBlob(BlobEmulatorOptions.DemoVersionedLayerId, handle);
+        using Stream? stored = emulator.OpenBlob(BlobEmulatorOptions.DemoVersionedLayerId, handle);
         stored.ShouldNotBeNull($"no blob stored under {handle}");
         using var copy = new MemoryStream();
         stored.CopyTo(copy);

@@ -62,15 +62,7 @@ public sealed class HttpsUploadTests(HttpsEmulatorFixture fixture) : IClassFixtu
         return data;
     }
 
-    private void ShouldHaveStored(string handle, byte[] expected)
-    {
-        using Stream? stored = Emulator.OpenBlob(BlobEmulatorOptions.DemoVersionedLayerId, handle);
-        stored.ShouldNotBeNull($"no blob stored under {handle}");
-        using var copy = new MemoryStream();
-        stored.CopyTo(copy);
-        copy.Length.ShouldBe(expected.LongLength);
-        Convert.ToHexString(SHA256.HashData(copy.ToArray())).ShouldBe(Convert.ToHexString(SHA256.HashData(expected)), "the stored blob differs from the source");
-    }
+    private void ShouldHaveStored(string handle, byte[] expected) => EmulatorTestBase.ShouldHaveStored(Emulator, handle, expected);
 
     [Fact]
     public async Task UploadAsync_HttpClientTrustsEmulatorCertificate_StoresByteIdenticalBlob()

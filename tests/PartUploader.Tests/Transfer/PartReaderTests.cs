@@ -1,10 +1,6 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging.Abstractions;
 using PartUploader.Internal.Hashing;
-using PartUploader.Internal.Protocol;
-using PartUploader.Internal.Resilience;
 using PartUploader.Internal.Transfer;
-using Refit;
 
 namespace PartUploader.Tests.Transfer;
 
@@ -21,16 +17,8 @@ public sealed class PartReaderTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static UploadContext Context(WholeBlobDigests digests = WholeBlobDigests.None)
-    {
-        var options = new PartUploadClientOptions { BaseUrl = new Uri("http://127.0.0.1:9/blobstore/v1/catalogs/c"), PartSize = 5L * MiB };
-        var http = new HttpClient { BaseAddress = RequestProperties.UnusedBaseAddress };
-        var protocol = new BlobProtocol(RestService.ForGenerated<IBlobApi>(http, new RefitSettings(SystemTextJsonContentSerializer.ForContext(BlobJsonContext.Default))), TimeProvider.System);
-        var request = new UploadRequest("L", "H", "application/octet-stream", null, ForceMultipart: false, digests, Progress: null);
-        return new UploadContext(
-            protocol, UploadPipeline.Create(options.Retry, TimeProvider.System, NullLogger.Instance), options, NullLogger.Instance,
-            new BlobEndpoint(options.BaseUrl, AccessTokenSource.FromToken("t")), request, () => null);
-    }
+    private static UploadContext Context(WholeBlobDigests digests = WholeBlobDigests.None) =>
+        TestUploadContexts.Create(new UploadRequest("L", "H", "application/octet-stream", null, ForceMultipart: false, digests, Progress: null));
 
     private static PartPlan Plan(long? length) => PartPlan.Create(length, 5L * MiB, 64L * MiB, PartNumbering.FreshOnRetry, 1);
 

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using PartUploader.Internal.Protocol;
-using PartUploader.Internal.Resilience;
 using PartUploader.Internal.Transfer;
-using Refit;
 
 namespace PartUploader.Tests.Transfer;
 
@@ -22,16 +19,10 @@ public sealed class SessionJournalTests : IDisposable
         string source = System.IO.Path.Combine(_dir, "source.bin");
         File.WriteAllBytes(source, new byte[1024]);
         string path = System.IO.Path.Combine(_dir, "upload.journal");
-        var options = new PartUploadClientOptions { BaseUrl = new Uri("http://127.0.0.1:9/blobstore/v1/catalogs/c") };
-        var http = new HttpClient { BaseAddress = RequestProperties.UnusedBaseAddress };
-        var protocol = new BlobProtocol(RestService.ForGenerated<IBlobApi>(http, new RefitSettings(SystemTextJsonContentSerializer.ForContext(BlobJsonContext.Default))), TimeProvider.System);
         var request = new UploadRequest(
             "L", "H", "application/octet-stream", null, ForceMultipart: false, WholeBlobDigests.None, Progress: null,
             Journal: new JournalRequest(path, SourceIdentity.Of(source), ResumeFrom: null, keepOnSuccess));
-        var context = new UploadContext(
-            protocol, UploadPipeline.Create(options.Retry, TimeProvider.System, NullLogger.Instance), options, NullLogger.Instance,
-            new BlobEndpoint(options.BaseUrl, AccessTokenSource.FromToken("t")), request, () => null);
-        return (SessionJournal.For(context).ShouldNotBeNull(), path);
+        return (SessionJournal.For(TestUploadContexts.Create(request)).ShouldNotBeNull(), path);
     }
 
     private static MultipartUpload Upload()

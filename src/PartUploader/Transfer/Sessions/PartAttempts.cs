@@ -16,7 +16,7 @@ internal sealed class PartAttempts(UploadContext context, MultipartSession sessi
         var state = new AttemptState();
         await context.Runner.RunAsync(
             BlobProtocol.OpUploadPart,
-            attemptToken => AttemptAsync(part, buffer, state.Attempts++ == 0 ? firstNumber : NextNumber(part), state, attemptToken),
+            attemptToken => AttemptAsync(part, buffer, part.NumbersTried.Count == 0 ? firstNumber : NextNumber(part), state, attemptToken),
             token).ConfigureAwait(false);
     }
 
@@ -149,8 +149,6 @@ internal sealed class PartAttempts(UploadContext context, MultipartSession sessi
 
     private sealed class AttemptState
     {
-        public int Attempts { get; set; }
-
         public long MaxSent { get; set; }
 
         public bool TokenRefreshed { get; set; }
