@@ -229,6 +229,10 @@ internal sealed record BenchReport
 
     public List<MicroResult> Micro { get; init; } = [];
 
+    /// <summary>Issue 14's CPU goal for sdk-file with its baselines (absent unless raw and sdk-file ran).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CpuGoal? CpuGoal { get; init; }
+
     /// <summary>The publish scenario's figures (absent when it did not run).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public List<PublishSummary>? Publish { get; init; }

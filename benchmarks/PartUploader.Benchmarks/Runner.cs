@@ -15,14 +15,7 @@ internal sealed class Runner(RunSettings settings)
 {
     public const long MiB = 1024L * 1024;
     public const long GiB = 1024L * MiB;
-    private const long PartSize = 16 * MiB;
-    private const long WanCapBytesPerSecond = 20_000_000;
-    private const int WanLatencyMs = 40;
-    private const long Parts10kPartSize = 5 * MiB;
-    private const long ScaleBudget = 128 * MiB;
 
-    private readonly Dictionary<(long Size, bool Sparse), string> _files = [];
-    private string _workDir = "";
 
     // The TLS scenarios add three cases the size of raw's and sdk-file's (a 256 MiB warm-up and five 1 GiB repetitions
     // each); judged from quick runs on this machine, that is a small share of a default run's several minutes.
@@ -35,10 +28,6 @@ internal sealed class Runner(RunSettings settings)
     /// <summary>sdk-file over HTTPS: its CRC-32C case (the default options), to the HTTPS emulator.</summary>
     public const string SdkFileTls = "sdk-file-tls";
 
-    private long MainBytes => settings.Quick ? 128 * MiB : 1 * GiB;
-
-    private int Repetitions => settings.Quick ? 1 : 5;
-
     public async Task<int> RunAsync()
     {
         var startedAt = DateTimeOffset.UtcNow;
@@ -46,10 +35,11 @@ internal sealed class Runner(RunSettings settings)
         Console.WriteLine(Invariant($"PartUploader benchmarks: {string.Join(' ', settings.Scenarios)}{(settings.Quick ? " (quick)" : "")}"));
         Console.WriteLine(Invariant($"Machine: {machine.Cpu}, {machine.ProcessorCount} cores, {machine.TotalMemoryBytes / GiB} GiB, {machine.Os}, .NET {machine.Runtime}; load average {machine.LoadAverageAtStart}"));
 
-        _workDir = Directory.CreateTempSubdirectory("partuploader-bench-").FullName;
+        var planner = new CasePlanner(settings, Directory.CreateTempSubdirectory("partuploader-bench-").FullName);
         var summaries = new List<CaseSummary>();
         var rawResults = new List<CaseResult>();
         var publish = new List<PublishSummary>();
+        CpuGoal? cpuGoal = null;
         try
         {
             await using BlobEmulator emulator = await BlobEmulator.StartAsync(EmulatorOptions(https: false));
@@ -69,7 +59,7 @@ internal sealed class Runner(RunSettings settings)
 
             foreach (string scenario in settings.Scenarios)
             {
-                foreach (CaseSpec spec in await PlanAsync(scenario))
+                foreach (CaseSpec spec in await planner.PlanAsync(scenario))
                 {
                     BlobEmulator target = spec.Tls ? tlsEmulator! : emulator;
                     bool wan = spec.CapBytesPerSecond is not null;
@@ -115,12 +105,14 @@ internal sealed class Runner(RunSettings settings)
                 emulator.Options.BandwidthBytesPerSecondPerConnection = null;
                 emulator.Options.Latency = null;
             }
+
+            cpuGoal = MeasureCpuGoal(summaries, planner);
         }
         finally
         {
             try
             {
-                Directory.Delete(_workDir, recursive: true);
+                Directory.Delete(planner.WorkDirectory, recursive: true);
             }
             catch (IOException)
             {
@@ -137,6 +129,11 @@ internal sealed class Runner(RunSettings settings)
         BusyScenario.PrintTable(summaries);
         BatchScenario.PrintTable(summaries);
         PrintTlsRatio(summaries);
+        if (cpuGoal is not null)
+        {
+            Console.WriteLine(cpuGoal.Describe());
+        }
+
         Console.WriteLine(Invariant($"Load average at start {machine.LoadAverageAtStart}, at end {machine.LoadAverageAtEnd}."));
 
         if (settings.JsonPath is not null)
@@ -151,6 +148,7 @@ internal sealed class Runner(RunSettings settings)
                 // The source files were temporary; their paths say nothing about the results.
                 Raw = rawResults.Select(r => r with { Spec = r.Spec with { FilePath = null, WarmupFilePath = null } }).ToList(),
                 Micro = settings.MicroResults,
+                CpuGoal = cpuGoal,
                 Publish = publish.Count > 0 ? publish : null,
             };
             await File.WriteAllTextAsync(settings.JsonPath, JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport));
@@ -163,6 +161,27 @@ internal sealed class Runner(RunSettings settings)
         }
 
         return settings.Check && !AllocationCheck.Run(summaries) ? 3 : 0;
+    }
+
+    /// <summary>The CPU goal of issue 14 when sdk-file (CRC-32C) and raw both ran: the read and CRC-32C baselines measured now, on sdk-file's file.</summary>
+    private static CpuGoal? MeasureCpuGoal(IReadOnlyList<CaseSummary> summaries, CasePlanner planner)
+    {
+        CaseSummary? raw = BestRaw(summaries, "raw");
+        CaseSummary? sdk = summaries.FirstOrDefault(s => s.Scenario == "sdk-file" && s.Case == "CRC-32C" && s.Error is null);
+        if (raw is null || sdk is null || planner.MainFile is not { } file)
+        {
+            return null;
+        }
+
+        (double read, double crc) = CpuGoal.MeasureBaselines(file, planner.Repetitions);
+        return new CpuGoal
+        {
+            RawCase = raw.Case,
+            RawCpuSecondsPerGB = raw.CpuSecondsPerGB,
+            FileReadCpuSecondsPerGB = read,
+            Crc32CCpuSecondsPerGB = crc,
+            SdkFileCpuSecondsPerGB = sdk.CpuSecondsPerGB,
+        };
     }
 
     private static BlobEmulatorOptions EmulatorOptions(bool https) => new()
@@ -196,161 +215,6 @@ internal sealed class Runner(RunSettings settings)
             ? Invariant($"; over plain HTTP in this run, sdk-file / best raw ({raw.Case}) = {sdk.MegabytesPerSecond / raw.MegabytesPerSecond:F2} ({sdk.MegabytesPerSecond:F0} / {raw.MegabytesPerSecond:F0} MB/s)")
             : "";
         Console.WriteLine(Invariant($"TLS: sdk-file-tls / best raw-tls ({rawTls.Case}) = {sdkTls.MegabytesPerSecond / rawTls.MegabytesPerSecond:F2} ({sdkTls.MegabytesPerSecond:F0} / {rawTls.MegabytesPerSecond:F0} MB/s; client CPU {sdkTls.CpuSecondsPerGB:F2} / {rawTls.CpuSecondsPerGB:F2} s/GB){plain}."));
-    }
-
-    private async Task<List<CaseSpec>> PlanAsync(string scenario)
-    {
-        long main = MainBytes;
-        long warm = Math.Min(main, 256 * MiB);
-        int reps = Repetitions;
-        switch (scenario)
-        {
-            case "raw":
-                return
-                [
-                    new CaseSpec { Scenario = "raw", Case = "c=8", Kind = "raw", Bytes = main, WarmupBytes = warm, Repetitions = reps, PartSize = PartSize, Concurrency = 8, Digest = DigestAlgorithm.None },
-                    // The same with the body written 64 KiB at a time (the SDK's segment size): what the write size alone costs.
-                    new CaseSpec { Scenario = "raw", Case = "64K writes", Kind = "raw", Bytes = main, WarmupBytes = warm, Repetitions = reps, PartSize = PartSize, Concurrency = 8, Digest = DigestAlgorithm.None, WriteChunk = 64 * 1024 },
-                ];
-            case RawTls:
-            {
-                List<CaseSpec> plain = await PlanAsync("raw");
-                return [.. plain.Select(c => c with { Scenario = RawTls, Tls = true })];
-            }
-
-            case SdkFileTls:
-            {
-                CaseSpec crc = (await PlanAsync("sdk-file"))[0];
-                return [crc with { Scenario = SdkFileTls, Tls = true }];
-            }
-
-            case "naive":
-                return [new CaseSpec { Scenario = "naive", Case = "CRC-32C", Kind = "naive", Bytes = main, Repetitions = reps, PartSize = PartSize, Concurrency = 1, FilePath = await FileAsync(main, sparse: false), WarmupFilePath = await FileAsync(warm, sparse: false) }];
-            case "sdk-file":
-            {
-                string file = await FileAsync(main, sparse: false);
-                string warmFile = await FileAsync(warm, sparse: false);
-                var cases = new List<CaseSpec>
-                {
-                    new() { Scenario = "sdk-file", Case = "CRC-32C", Kind = "sdk-file", Bytes = main, Repetitions = reps, FilePath = file, WarmupFilePath = warmFile },
-                };
-                foreach (DigestAlgorithm digest in new[] { DigestAlgorithm.Md5, DigestAlgorithm.Sha1, DigestAlgorithm.Sha256, DigestAlgorithm.None })
-                {
-                    cases.Add(new CaseSpec { Scenario = "sdk-file", Case = DigestName(digest), Kind = "sdk-file", Bytes = main, Repetitions = settings.Quick ? 1 : 3, Digest = digest, FilePath = file, WarmupFilePath = warmFile });
-                }
-
-                return cases;
-            }
-
-            case "sdk-stream":
-                return [new CaseSpec { Scenario = "sdk-stream", Case = "CRC-32C", Kind = "sdk-stream", Bytes = main, Repetitions = reps, FilePath = await FileAsync(main, sparse: false), WarmupFilePath = await FileAsync(warm, sparse: false) }];
-            case "scale":
-            {
-                long[] sizes = settings.Quick ? [256 * MiB] : [256 * MiB, 1 * GiB, 4 * GiB, 8 * GiB];
-                var cases = new List<CaseSpec>();
-                string warmFile = await FileAsync(256 * MiB, sparse: true);
-                foreach (long size in sizes)
-                {
-                    // A 128 MiB budget binds at the default concurrency (8 x 16 MiB): every byte of it is used.
-                    cases.Add(new CaseSpec { Scenario = "scale", Case = FormatBytes(size), Kind = "sdk-file", Bytes = size, Repetitions = settings.Quick ? 1 : 3, Budget = ScaleBudget, FilePath = await FileAsync(size, sparse: true), WarmupFilePath = warmFile });
-                }
-
-                return cases;
-            }
-
-            case "wan":
-            {
-                int partsPerConnection = settings.Quick ? 1 : 4;
-                int[] levels = settings.Quick ? [1, 4] : [1, 2, 4, 8, 16];
-                string warmFile = await FileAsync(PartSize, sparse: true);
-                int wanReps = settings.Quick ? 1 : 3;
-                var cases = new List<CaseSpec>
-                {
-                    new()
-                    {
-                        Scenario = "wan", Case = "naive", Kind = "naive", Bytes = partsPerConnection * PartSize, Repetitions = wanReps, PartSize = PartSize, Concurrency = 1,
-                        FilePath = await FileAsync(partsPerConnection * PartSize, sparse: true), WarmupFilePath = warmFile, CapBytesPerSecond = WanCapBytesPerSecond, LatencyMs = WanLatencyMs,
-                    },
-                };
-                foreach (int n in levels)
-                {
-                    // The warm-up sends one part per connection, so the buffers of all n are in the cache before measuring.
-                    long bytes = partsPerConnection * n * PartSize;
-                    cases.Add(new CaseSpec
-                    {
-                        Scenario = "wan", Case = Invariant($"sdk c={n}"), Kind = "sdk-file", Bytes = bytes, Repetitions = wanReps, PartSize = PartSize, Concurrency = n, ForceMultipart = true,
-                        FilePath = await FileAsync(bytes, sparse: true), WarmupFilePath = await FileAsync(n * PartSize, sparse: true), CapBytesPerSecond = WanCapBytesPerSecond, LatencyMs = WanLatencyMs,
-                    });
-                }
-
-                return cases;
-            }
-
-            case "parts10k":
-            {
-                // The 50 GB blob limit allows at most 9,536 parts of the 5 MiB minimum; a stream of unknown length
-                // keeps 5 MiB parts only when the budget is one part (the schedule grows parts up to the budget).
-                int parts = settings.Quick ? 200 : (int)(50_000_000_000L / Parts10kPartSize);
-                long bytes = (parts * Parts10kPartSize) - 12_345;
-                return [new CaseSpec
-                {
-                    Scenario = "parts10k", Case = Invariant($"{parts} parts"), Kind = "sdk-synthetic", Bytes = bytes, WarmupBytes = 4 * Parts10kPartSize, Repetitions = 1,
-                    PartSize = Parts10kPartSize, Budget = Parts10kPartSize, Concurrency = 1, ForceMultipart = true,
-                }];
-            }
-
-            case "publish":
-                return PublishScenario.Plan(_workDir, settings);
-
-            case BatchScenario.Name:
-                return BatchScenario.Plan(_workDir, settings.Quick);
-
-            case BusyScenario.Name:
-                return BusyScenario.Plan(await FileAsync(BusyScenario.FileBytes, sparse: true), WanCapBytesPerSecond, WanLatencyMs, settings.Quick);
-
-            default:
-                throw new ArgumentException("Unknown scenario " + scenario);
-        }
-    }
-
-    private static string DigestName(DigestAlgorithm digest) => digest switch
-    {
-        DigestAlgorithm.Crc32C => "CRC-32C",
-        DigestAlgorithm.Md5 => "MD5",
-        DigestAlgorithm.Sha1 => "SHA1",
-        DigestAlgorithm.Sha256 => "SHA256",
-        _ => "none",
-    };
-
-    /// <summary>A file of <paramref name="size"/> bytes: random data written once (page cache warm), or sparse (holes read as zeros, no disk I/O).</summary>
-    private async Task<string> FileAsync(long size, bool sparse)
-    {
-        if (_files.TryGetValue((size, sparse), out string? existing))
-        {
-            return existing;
-        }
-
-        string path = Path.Combine(_workDir, Invariant($"{(sparse ? "sparse" : "random")}-{size}.bin"));
-        await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 0))
-        {
-            if (sparse)
-            {
-                file.SetLength(size);
-            }
-            else
-            {
-                byte[] chunk = new byte[4 * MiB];
-                var random = new Random(20261125);
-                for (long written = 0; written < size; written += chunk.Length)
-                {
-                    random.NextBytes(chunk);
-                    await file.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, size - written)));
-                }
-            }
-        }
-
-        _files[(size, sparse)] = path;
-        return path;
     }
 
     private static async Task<CaseResult> RunChildAsync(CaseSpec spec, BlobEmulator emulator, string token)
@@ -411,7 +275,7 @@ internal sealed class Runner(RunSettings settings)
             Parts = parts,
             Concurrency = spec.Concurrency,
             PartSize = spec.PartSize,
-            Digest = spec.Kind == "raw" ? "none" : DigestName(spec.Digest),
+            Digest = spec.Kind == "raw" ? "none" : CasePlanner.DigestName(spec.Digest),
             Repetitions = reps.Count,
             Seconds = seconds,
             MegabytesPerSecond = spec.Bytes / 1e6 / seconds,
