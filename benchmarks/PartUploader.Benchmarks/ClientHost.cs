@@ -3,6 +3,7 @@ using System.Diagnostics.Tracing;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using static System.FormattableString;
 
 namespace PartUploader.Benchmarks;
 
@@ -83,6 +84,7 @@ internal static class ClientHost
                 GC.Collect();
                 perRepPeak &= ResetPeakRss();
                 long rssBefore = ReadStatus("VmRSS:");
+                long rssAnonBefore = ReadStatus("RssAnon:");
                 int gen2Before = GC.CollectionCount(2);
                 int gen0Before = GC.CollectionCount(0);
                 long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -109,6 +111,10 @@ internal static class ClientHost
                     Gen0Collections = GC.CollectionCount(0) - gen0Before,
                     ThreadPoolThreads = ThreadPool.ThreadCount,
                     RssBeforeBytes = rssBefore,
+                    RssAnonBeforeBytes = rssAnonBefore,
+                    RssAnonAfterBytes = ReadStatus("RssAnon:"),
+                    RssFileAfterBytes = ReadStatus("RssFile:"),
+                    RssShmemAfterBytes = ReadStatus("RssShmem:"),
                     Gen2Collections = GC.CollectionCount(2) - gen2Before,
                     Parts = outcome.Parts,
                     PartNumbersUnique = outcome.PartNumbersUnique,
@@ -130,6 +136,15 @@ internal static class ClientHost
         }
 
         var result = new CaseResult { Spec = spec, Repetitions = reps, PeakRssPerRepetition = perRepPeak, RssAtStartBytes = rssAtStart, Error = error };
+        if (Environment.GetEnvironmentVariable("BENCH_ALLOC_TYPES") == "1")
+        {
+            // Opt-in diagnosis (not part of the report): which types the sampled allocation ticks of this case fell on.
+            foreach ((string type, long bytes) in lohListener.TopTypes(20))
+            {
+                await Console.Error.WriteLineAsync(Invariant($"alloc-tick {spec.Scenario} {spec.Case}: {bytes / 1024,8} KiB sampled  {type}"));
+            }
+        }
+
         await Console.Out.WriteLineAsync(ResultPrefix + JsonSerializer.Serialize(result, BenchJsonContext.Default.CaseResult).ReplaceLineEndings(" "));
         return error is null ? 0 : 1;
     }
@@ -204,9 +219,14 @@ internal static class ClientHost
 /// </summary>
 internal sealed class LohAllocationListener : EventListener
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _byType = new(StringComparer.Ordinal);
     private long _largeBytes;
 
     public long LargeBytes => Interlocked.Read(ref _largeBytes);
+
+    /// <summary>The types the sampled ticks (small and large) fell on, most bytes first.</summary>
+    public IEnumerable<(string Type, long Bytes)> TopTypes(int count) =>
+        _byType.OrderByDescending(p => p.Value).Take(count).Select(p => (p.Key, p.Value));
 
     protected override void OnEventSourceCreated(EventSource eventSource)
     {
@@ -233,6 +253,12 @@ internal sealed class LohAllocationListener : EventListener
         if (kindIndex < 0 || amountIndex < 0 || eventData.Payload is null)
         {
             return;
+        }
+
+        int typeIndex = eventData.PayloadNames.IndexOf("TypeName");
+        if (typeIndex >= 0 && eventData.Payload[typeIndex] is string type)
+        {
+            _byType.AddOrUpdate(type, _ => Convert.ToInt64(eventData.Payload[amountIndex], CultureInfo.InvariantCulture), (_, sum) => sum + Convert.ToInt64(eventData.Payload[amountIndex], CultureInfo.InvariantCulture));
         }
 
         if (Convert.ToInt32(eventData.Payload[kindIndex], CultureInfo.InvariantCulture) == 1)

@@ -84,6 +84,15 @@ internal sealed record RepResult
 
     public long GcCommittedBytes { get; init; }
 
+    /// <summary>/proc/self/status RssAnon before and after the repetition, and RssFile and RssShmem after it: which kind of page the RSS growth is.</summary>
+    public long RssAnonBeforeBytes { get; init; }
+
+    public long RssAnonAfterBytes { get; init; }
+
+    public long RssFileAfterBytes { get; init; }
+
+    public long RssShmemAfterBytes { get; init; }
+
     public int Parts { get; init; }
 
     public bool PartNumbersUnique { get; init; }
