@@ -1,3 +1,5 @@
+using System.Security.Authentication;
+
 namespace PartUploader.Cli;
 
 /// <summary>What to do next after a service failure: the README's troubleshooting table, in the message itself.</summary>
@@ -18,8 +20,23 @@ internal static class CliHints
             "Next: check --catalog and --layer (and, for a blob, --handle).",
         { Status: 409 } or BlobAlreadyExistsException =>
             "Next: data handles are single-use in a layer; choose a new --handle (or --handle-prefix).",
+        { Status: 0 } when FailedHandshake(exception) =>
+            "Next: the TLS handshake failed; if the server's certificate is self-signed (as 'partupload emulator --https' makes), pass its PEM file with --trust-certificate.",
         { Status: 0, ErrorCode: PartUploadErrorCodes.NetworkError } =>
             "Next: check the network and the service address (--lookup-url, or --emulator for a local one).",
         _ => null,
     };
+
+    private static bool FailedHandshake(Exception exception)
+    {
+        for (Exception? e = exception.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

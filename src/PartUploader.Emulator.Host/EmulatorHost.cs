@@ -121,8 +121,7 @@ internal static class EmulatorHost
         if (emulator.Certificate is not null)
         {
             // The public certificate only (no private key), for tools that take a CA file (curl --cacert FILE).
-            string pem = Path.Combine(emulator.DataDirectory, "emulator-certificate.pem");
-            await File.WriteAllTextAsync(pem, emulator.Certificate.ExportCertificatePem() + "\n").ConfigureAwait(false);
+            string pem = emulator.WriteCertificateFile(Path.Combine(emulator.DataDirectory, "emulator-certificate.pem"));
             certificate = $"\n  certificate:     self-signed, SHA-256 {emulator.Certificate.GetCertHashString(HashAlgorithmName.SHA256)}\n  certificate PEM: {pem}";
         }
 

@@ -24,7 +24,7 @@ namespace PartUploader.Emulator;
 /// <see cref="GetBlobBaseUrl"/> with a token from <see cref="IssueAccessToken"/>), and dispose it to stop.
 /// </summary>
 /// <remarks>All members are thread-safe. Switches of <see cref="Options"/> may be changed while it runs.</remarks>
-public sealed class BlobEmulator : IAsyncDisposable
+public sealed partial class BlobEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly EmulatorService _service;

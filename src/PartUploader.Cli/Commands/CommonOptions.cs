@@ -32,6 +32,13 @@ internal sealed class CommonOptions
         HelpName = "url",
     };
 
+    public Option<string?> TrustCertificate { get; } = new("--trust-certificate")
+    {
+        Description = "A PEM file of server certificates to trust in addition to the system's, such as the one 'partupload emulator --https' writes. " +
+            "A certificate the system refuses is accepted only when it is exactly one of these (same SHA-256), names the host and is within its dates.",
+        HelpName = "file",
+    };
+
     public Option<bool> Json { get; } = new("--json")
     {
         Description = "Write one JSON document per event (JSON Lines) to standard output instead of text.",
@@ -43,10 +50,14 @@ internal sealed class CommonOptions
         command.Options.Add(Layer);
         command.Options.Add(Credentials);
         command.Options.Add(LookupUrl);
+        command.Options.Add(TrustCertificate);
         command.Options.Add(Json);
     }
 
-    /// <summary>Checks what can be checked without a request; returns a message for exit code 2, or null.</summary>
+    /// <summary>Gets the certificates of --trust-certificate, read by <see cref="Validate"/>; null without the option.</summary>
+    public TrustedCertificates? Trusted { get; private set; }
+
+    /// <summary>Checks what can be checked without a request, and reads --trust-certificate; returns a message for exit code 2, or null.</summary>
     public string? Validate(ParseResult parse, out Uri? lookupUrl)
     {
         lookupUrl = null;
@@ -71,18 +82,29 @@ internal sealed class CommonOptions
             return "--credentials needs a file path.";
         }
 
+        string? trust = parse.GetValue(TrustCertificate);
+        if (trust is not null)
+        {
+            string? problem = TrustedCertificates.TryLoad(trust, out TrustedCertificates? trusted);
+            Trusted = trusted;
+            return problem;
+        }
+
         return null;
     }
 
-    /// <summary>Creates the HTTP transport: no HttpClient timeout (the SDK's own timeouts govern), pooled connections recycled.</summary>
-    public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    /// <summary>Creates the HTTP transport: no HttpClient timeout (the SDK's own timeouts govern), pooled connections recycled,
+    /// and the certificates of --trust-certificate (read by <see cref="Validate"/>) trusted besides the system's.</summary>
+    public HttpClient CreateHttpClient()
     {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        AutomaticDecompression = DecompressionMethods.None,
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        Trusted?.ApplyTo(handler);
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
 
     /// <summary>Reads the credentials (exit code 3 when missing or incomplete) and makes the client.</summary>
     public PartUploadClient CreateClient(ParseResult parse, HttpClient http, Uri? lookupUrl, Action<PartUploadClientOptions>? configure = null)

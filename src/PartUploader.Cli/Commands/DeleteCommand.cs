@@ -32,7 +32,7 @@ internal static class DeleteCommand
 
             try
             {
-                using HttpClient http = CommonOptions.CreateHttpClient();
+                using HttpClient http = common.CreateHttpClient();
                 PartUploadClient client = common.CreateClient(parse, http, lookupUrl, o => billingTag.Configure(parse, o));
                 await client.DeleteAsync(parse.GetValue(common.Layer)!, dataHandle, cancellationToken).ConfigureAwait(false);
             }

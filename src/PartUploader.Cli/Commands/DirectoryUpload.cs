@@ -38,7 +38,7 @@ internal static class DirectoryUpload
 
         try
         {
-            using HttpClient http = CommonOptions.CreateHttpClient();
+            using HttpClient http = common.CreateHttpClient();
             PartUploadClient client = options.CreateClient(parse, common, tuning, http, lookupUrl);
             var batch = new BatchUploadOptions
             {

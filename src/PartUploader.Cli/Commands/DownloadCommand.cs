@@ -60,7 +60,7 @@ internal static class DownloadCommand
             long written;
             try
             {
-                using HttpClient http = CommonOptions.CreateHttpClient();
+                using HttpClient http = common.CreateHttpClient();
                 PartUploadClient client = common.CreateClient(parse, http, lookupUrl, o => billingTag.Configure(parse, o));
                 var options = new DownloadOptions { Offset = offset, Length = length };
                 if (target == "-")

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Security.Cryptography;
 using PartUploader.Emulator;
 
 namespace PartUploader.Cli.Commands;
@@ -25,15 +26,27 @@ internal static class EmulatorCommand
             Description = "Where to write the emulator's credentials.properties (default: in the data directory).",
             HelpName = "file",
         };
+        var https = new Option<bool>("--https")
+        {
+            Description = "Listen on HTTPS with a self-signed certificate made at start; its public part is written as a PEM file " +
+                "for the other commands' --trust-certificate, and its SHA-256 is printed.",
+        };
+        var certificateOut = new Option<string?>("--certificate-file")
+        {
+            Description = "With --https: where to write the certificate's PEM (default: emulator-certificate.pem in the data directory).",
+            HelpName = "file",
+        };
         var json = new Option<bool>("--json") { Description = "Print the URLs as one JSON document." };
         var command = new Command(
             "emulator",
             "Run the local emulator of the blob v1 service, its API lookup and token endpoints on 127.0.0.1, in the foreground. " +
             "Prints its URLs and the credentials file to use with --credentials and --lookup-url. Ctrl+C stops it.\n\n" +
-            "Examples:\n  partupload emulator\n  partupload emulator --port 8085 --data-dir ./emulator-data --json");
+            "Examples:\n  partupload emulator\n  partupload emulator --port 8085 --data-dir ./emulator-data --json\n  partupload emulator --https --certificate-file ./emulator.pem");
         command.Options.Add(port);
         command.Options.Add(dataDir);
         command.Options.Add(credentialsOut);
+        command.Options.Add(https);
+        command.Options.Add(certificateOut);
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -44,10 +57,18 @@ internal static class EmulatorCommand
                 return ExitCodes.BadInput;
             }
 
-            var options = new BlobEmulatorOptions { DataDirectory = parse.GetValue(dataDir) };
+            bool useHttps = parse.GetValue(https);
+            string? certificatePath = parse.GetValue(certificateOut);
+            if (certificatePath is not null && (!useHttps || string.IsNullOrWhiteSpace(certificatePath)))
+            {
+                await Console.Error.WriteLineAsync("partupload: bad-input: --certificate-file needs --https and a file path.").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
+            var options = new BlobEmulatorOptions { DataDirectory = parse.GetValue(dataDir), UseHttps = useHttps };
             if (portNumber != 0)
             {
-                options.Urls = "http://127.0.0.1:" + portNumber.ToString(CultureInfo.InvariantCulture);
+                options.Urls = (useHttps ? "https" : "http") + "://127.0.0.1:" + portNumber.ToString(CultureInfo.InvariantCulture);
             }
 
             BlobEmulator emulator;
@@ -63,7 +84,24 @@ internal static class EmulatorCommand
 
             await using (emulator.ConfigureAwait(false))
             {
-                string credentials = emulator.WriteCredentialsFile(parse.GetValue(credentialsOut) ?? Path.Combine(emulator.DataDirectory, "credentials.properties"));
+                string credentials;
+                string? certificate = null;
+                try
+                {
+                    credentials = emulator.WriteCredentialsFile(parse.GetValue(credentialsOut) ?? Path.Combine(emulator.DataDirectory, "credentials.properties"));
+                    if (emulator.Certificate is not null)
+                    {
+                        // The public part only (no private key): what --trust-certificate (or curl --cacert) takes.
+                        certificate = emulator.WriteCertificateFile(certificatePath ?? Path.Combine(emulator.DataDirectory, "emulator-certificate.pem"));
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"partupload: bad-input: a file could not be written: {ex.Message}").ConfigureAwait(false);
+                    return ExitCodes.BadInput;
+                }
+
+                string? sha256 = emulator.Certificate?.GetCertHashString(HashAlgorithmName.SHA256);
                 if (parse.GetValue(json))
                 {
                     new JsonEvents(Console.Out).Write("emulator", w =>
@@ -77,10 +115,17 @@ internal static class EmulatorCommand
                         w.WriteString("layer", emulator.DefaultLayerId);
                         w.WriteString("indexLayer", emulator.IndexLayerId);
                         w.WriteString("dataDirectory", emulator.DataDirectory);
+                        w.WriteString("certificateFile", certificate);
+                        w.WriteString("certificateSha256", sha256);
                     });
                 }
                 else
                 {
+                    string tls = certificate is null ? string.Empty : $"""
+
+                          certificate:  self-signed, SHA-256 {sha256}
+                          cert PEM:     {certificate}
+                        """;
                     await Console.Out.WriteLineAsync($"""
                         PartUploader emulator (Ctrl+C stops it)
                           blob URL:     {emulator.GetBlobBaseUrl()}
@@ -89,9 +134,9 @@ internal static class EmulatorCommand
                           credentials:  {credentials}
                           catalog:      {emulator.DefaultCatalogHrn}
                           layers:       {emulator.DefaultLayerId} (versioned), {emulator.IndexLayerId} (index)
-                          data:         {emulator.DataDirectory}
+                          data:         {emulator.DataDirectory}{tls}
                         Upload with:
-                          partupload upload FILE --catalog {emulator.DefaultCatalogHrn} --layer {emulator.DefaultLayerId} --credentials {credentials} --lookup-url {emulator.LookupUrl}
+                          partupload upload FILE --catalog {emulator.DefaultCatalogHrn} --layer {emulator.DefaultLayerId} --credentials {credentials} --lookup-url {emulator.LookupUrl}{(certificate is null ? string.Empty : " --trust-certificate " + certificate)}
                         """).ConfigureAwait(false);
                 }
 

@@ -32,7 +32,7 @@ internal static class PartitionsCommand
 
             try
             {
-                using HttpClient http = CommonOptions.CreateHttpClient();
+                using HttpClient http = common.CreateHttpClient();
                 PublicationClient client = common.CreateClient(parse, http, lookupUrl).GetPublicationClient();
                 long? at = parse.GetValue(version) ?? await client.GetLatestVersionAsync(cancellationToken).ConfigureAwait(false);
                 if (at is null)

@@ -115,7 +115,7 @@ internal static class PublicationCommand
 
         try
         {
-            using HttpClient http = CommonOptions.CreateHttpClient();
+            using HttpClient http = common.CreateHttpClient();
             PublicationInfo info = await call(common.CreateClient(parse, http, lookupUrl).GetPublicationClient()).ConfigureAwait(false);
             if (json)
             {

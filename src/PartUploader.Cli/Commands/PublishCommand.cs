@@ -87,7 +87,7 @@ internal static class PublishCommand
 
             try
             {
-                using HttpClient http = CommonOptions.CreateHttpClient();
+                using HttpClient http = common.CreateHttpClient();
                 PublicationClient publisher = common.CreateClient(parse, http, lookupUrl).GetPublicationClient();
                 if (values.Count > 0)
                 {

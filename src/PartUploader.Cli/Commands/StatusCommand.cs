@@ -41,7 +41,7 @@ internal static class StatusCommand
             {
                 try
                 {
-                    using HttpClient http = CommonOptions.CreateHttpClient();
+                    using HttpClient http = common.CreateHttpClient();
                     PartUploadClient client = common.CreateClient(parse, http, lookupUrl, o => billingTag.Configure(parse, o));
                     exists = await client.ExistsAsync(layer, dataHandle, cancellationToken).ConfigureAwait(false);
                 }

@@ -99,7 +99,7 @@ internal static class UploadCommand
         {
             try
             {
-                using HttpClient http = CommonOptions.CreateHttpClient();
+                using HttpClient http = common.CreateHttpClient();
                 PartUploadClient client = options.CreateClient(parse, common, tuning, http, lookupUrl);
                 var uploadOptions = new PartUploadOptions { LayerId = info.LayerId, DataHandle = info.DataHandle, JournalPath = journal, TimeLimit = options.TimeLimitValue(parse) };
                 if (parse.GetValue(options.ContentType) is string type)
