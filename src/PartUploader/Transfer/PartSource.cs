@@ -94,7 +94,7 @@ internal sealed class FileSource : PartSource
     public override bool ChangedSinceOpen() => Fingerprint() != _openedAs;
 
     /// <remarks>
-    /// Each window is hashed in 64 KiB pieces, the hash of one piece seeding the next, through one pooled 64 KiB buffer:
+    /// Each window is hashed in 64 KiB pieces through one pooled 64 KiB buffer:
     /// a 1 MiB buffer went to the large object heap whenever the shared pool had none to give (issue 14: LOH bytes per
     /// part must be 0). A file no longer than the window is read once, not twice: in a batch of small files the
     /// fingerprint cost more than the upload's own read.
@@ -119,25 +119,32 @@ internal sealed class FileSource : PartSource
 
     private const int FingerprintPiece = 64 * 1024;
 
-    /// <summary>XxHash3 of <paramref name="count"/> bytes at <paramref name="offset"/>, chained piece by piece (a read short of the count ends it).</summary>
+    /// <summary>
+    /// CRC-32C of <paramref name="count"/> bytes at <paramref name="offset"/>, read piece by piece (a read short of the
+    /// count ends it), with the bytes read in the top half so a shorter window never equals a longer one.
+    /// </summary>
+    /// <remarks>
+    /// CRC-32C, not XxHash3: ours runs fully optimized from the first call, and issue 14's profile of a 1 GiB sdk-file
+    /// upload found XxHash3 at 1.8% of the client's CPU for the 4 MiB the two fingerprints read (called twice per
+    /// upload, it stays in early-tier code). A change of a window's bytes goes unnoticed with a chance of 2^-32.
+    /// </remarks>
     private ulong HashRange(byte[] piece, long offset, long count)
     {
-        ulong hash = 0;
+        uint register = Crc32C.InitialState;
         long done = 0;
         while (done < count)
         {
             int want = (int)Math.Min(piece.Length, count - done);
             int read = RandomAccess.Read(_handle, piece.AsSpan(0, want), offset + done);
-            hash = System.IO.Hashing.XxHash3.HashToUInt64(piece.AsSpan(0, read), unchecked((long)hash));
+            register = Crc32C.Update(register, piece.AsSpan(0, read));
+            done += read;
             if (read < want)
             {
                 break;
             }
-
-            done += read;
         }
 
-        return hash;
+        return ((ulong)done << 32) | ~register;
     }
 
     /// <remarks>

@@ -1,0 +1,102 @@
+using PartUploader.Internal.Transfer;
+
+namespace PartUploader.Tests.Transfer;
+
+/// <summary>
+/// A file's change fingerprint: its length, last write time, and a CRC-32C of its first and last MiB, taken when it is
+/// opened and again before the upload is completed.
+/// </summary>
+public sealed class FileSourceTests : IDisposable
+{
+    private const int MiB = 1024 * 1024;
+    private readonly string _dir = Directory.CreateTempSubdirectory("filesource-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(int length)
+    {
+        string path = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(path, TestBuffers.RandomBytes(length, length));
+        return path;
+    }
+
+    /// <summary>Changes one byte in place and puts the last write time back, so only the window hashes can tell.</summary>
+    private static void FlipByteKeepingTime(string path, long offset)
+    {
+        DateTime written = File.GetLastWriteTimeUtc(path);
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = offset;
+            int value = file.ReadByte();
+            file.Position = offset;
+            file.WriteByte((byte)(value ^ 0x5A));
+        }
+
+        File.SetLastWriteTimeUtc(path, written);
+    }
+
+    [Fact]
+    public void Unchanged_IsNotChanged()
+    {
+        string path = Write((3 * MiB) + 17);
+        using FileSource source = FileSource.Open(path);
+
+        source.ChangedSinceOpen().ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(MiB - 1)]
+    [InlineData((3 * MiB) + 16)]
+    [InlineData((2 * MiB) + 17)]
+    public void AByteInTheFirstOrLastMiB_IsSeenWithTheTimeRestored(long offset)
+    {
+        string path = Write((3 * MiB) + 17);
+        using FileSource source = FileSource.Open(path);
+
+        FlipByteKeepingTime(path, offset);
+
+        source.ChangedSinceOpen().ShouldBeTrue();
+    }
+
+    [Fact]
+    public void AByteBetweenTheWindows_WithTheTimeRestored_IsNotSeen()
+    {
+        // The documented limit: bytes outside both windows are covered only by the last write time.
+        string path = Write((3 * MiB) + 17);
+        using FileSource source = FileSource.Open(path);
+
+        FlipByteKeepingTime(path, (long)(1.5 * MiB));
+
+        source.ChangedSinceOpen().ShouldBeFalse();
+    }
+
+    [Fact]
+    public void ANewWriteTime_IsSeen()
+    {
+        string path = Write(MiB);
+        using FileSource source = FileSource.Open(path);
+
+        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(-5));
+
+        source.ChangedSinceOpen().ShouldBeTrue();
+    }
+
+    [Fact]
+    public void ASmallFileGrownByAppendedBytes_IsSeenWithTheTimeRestored()
+    {
+        // A file shorter than the window: a longer window must not hash like the shorter one it begins with.
+        string path = Write(1000);
+        using FileSource source = FileSource.Open(path);
+        DateTime written = File.GetLastWriteTimeUtc(path);
+
+        using (var file = new FileStream(path, FileMode.Append, FileAccess.Write))
+        {
+            file.Write(new byte[8]);
+        }
+
+        File.SetLastWriteTimeUtc(path, written);
+
+        source.ChangedSinceOpen().ShouldBeTrue();
+    }
+}
