@@ -47,8 +47,6 @@ internal abstract class PartSource : IDisposable
     public virtual void Dispose()
     {
     }
-
-    protected static void Hash(PartBuffer buffer, PartHasher hasher) => buffer.ForEachSpan(hasher.Append);
 }
 
 /// <summary>A file read with positional reads through one handle: no shared position, safe in parallel.</summary>
@@ -217,6 +215,8 @@ internal sealed class StreamSource : PartSource
                     filled += read;
                 }
 
+                // Hashed while still in the CPU's cache, not in a second pass over the whole part.
+                hasher.Append(region.Span[..filled]);
                 done += filled;
                 if (filled < region.Length)
                 {
@@ -226,7 +226,6 @@ internal sealed class StreamSource : PartSource
 
             buffer.Length = done;
             _position = offset + done;
-            Hash(buffer, hasher);
             return done;
         }
         finally
