@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+
 namespace PartUploader.Internal.Protocol;
 
 /// <summary>
@@ -59,7 +61,7 @@ internal sealed class ResponseBodyLimitHandler : DelegatingHandler
     {
         HttpContent original = response.Content;
         var buffered = new ByteArrayContent(body);
-        foreach (KeyValuePair<string, IEnumerable<string>> header in original.Headers)
+        foreach (KeyValuePair<string, HeaderStringValues> header in original.Headers.NonValidated)
         {
             if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
             {
