@@ -23,7 +23,7 @@ internal static class CliHints
         { Status: 0 } when FailedHandshake(exception) =>
             "Next: the TLS handshake failed; if the server's certificate is self-signed (as 'partupload emulator --https' makes), pass its PEM file with --trust-certificate.",
         { Status: 0, ErrorCode: PartUploadErrorCodes.NetworkError } =>
-            "Next: check the network and the service address (--lookup-url, or --emulator for a local one).",
+            "Next: check the network and the service address (--lookup-url; for a local emulator, the lookup URL and credentials file 'partupload emulator' prints).",
         _ => null,
     };
 

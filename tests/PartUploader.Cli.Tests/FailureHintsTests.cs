@@ -50,6 +50,46 @@ public sealed class FailureHintsTests(CliEmulatorFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void For_EveryHint_NamesOnlyOptionsTheCliHas()
+    {
+        // A hint that names an option no command takes sends the user nowhere (one named --emulator did).
+        var options = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<System.CommandLine.Command>([CliApp.BuildRoot()]);
+        while (pending.TryPop(out System.CommandLine.Command? command))
+        {
+            foreach (System.CommandLine.Option option in command.Options)
+            {
+                options.Add(option.Name);
+                options.UnionWith(option.Aliases);
+            }
+
+            foreach (System.CommandLine.Command sub in command.Subcommands)
+            {
+                pending.Push(sub);
+            }
+        }
+
+        PartUploadException[] failures =
+        [
+            new("x") { Status = 0, ErrorCode = PartUploadErrorCodes.NetworkError },
+            new("x", new HttpRequestException("x", new System.Security.Authentication.AuthenticationException("x"))) { Status = 0, ErrorCode = PartUploadErrorCodes.NetworkError },
+            new("x") { Status = 401 },
+            new("x") { Status = 403 },
+            new("x") { Status = 404 },
+            new("x") { Status = 409 },
+            new("x") { Status = 400, ErrorCode = PartUploadErrorCodes.SourceChanged },
+        ];
+        foreach (PartUploadException failure in failures)
+        {
+            string hint = CliHints.For(failure).ShouldNotBeNull();
+            foreach (System.Text.RegularExpressions.Match named in System.Text.RegularExpressions.Regex.Matches(hint, "--[a-z][a-z-]*"))
+            {
+                options.ShouldContain(named.Value, customMessage: hint);
+            }
+        }
+    }
+
+    [Fact]
     public void For_AnUnlistedFailure_AddsNothing()
     {
         CliHints.For(new PartUploadException("x") { Status = 500 }).ShouldBeNull();
