@@ -19,6 +19,10 @@ internal sealed class SegmentPool
 
     private readonly object _gate = new();
     private readonly LinkedList<Waiter> _waiters = new();
+
+    /// <summary>Emptied segment lists, reused for the next buffer of the same count (a part's 256 references are 2 KiB each).</summary>
+    private readonly Stack<byte[][]> _spareLists = new();
+    private const int MaxSpareLists = 64;
     private readonly int _capacity;
     private int _allocated;
     private int _outstanding;
@@ -77,6 +81,12 @@ internal sealed class SegmentPool
         {
             SegmentCache.Return(segments);
             _outstanding -= segments.Length;
+            if (segments.Length > 0 && _spareLists.Count < MaxSpareLists)
+            {
+                Array.Clear(segments);
+                _spareLists.Push(segments);
+            }
+
             PartUploaderTelemetry.BytesBuffered.Add(-(long)segments.Length * SegmentSize);
             while (_waiters.First is { } first && Available() >= first.Value.Count)
             {
@@ -109,7 +119,7 @@ internal sealed class SegmentPool
 
     private byte[][] TakeLocked(int count)
     {
-        byte[][] segments = new byte[count][];
+        byte[][] segments = _spareLists.TryPeek(out byte[][]? spare) && spare.Length == count ? _spareLists.Pop() : new byte[count][];
         int taken = SegmentCache.Rent(segments);
         for (int i = taken; i < count; i++)
         {
