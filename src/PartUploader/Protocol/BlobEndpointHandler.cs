@@ -16,6 +16,7 @@ namespace PartUploader.Internal.Protocol;
 internal sealed class BlobEndpointHandler : DelegatingHandler
 {
     private const int MaxRedirects = 5;
+    private readonly BearerHeader _bearer = new();
 
     public BlobEndpointHandler(HttpMessageHandler innerHandler)
         : base(innerHandler)
@@ -32,14 +33,14 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
         if (request.Options.TryGetValue(RequestProperties.LinkKey, out BlobLinkTarget? link) && link is not null)
         {
             // The service names each link's method (spec 2.1); a Refit attribute cannot.
-            request.Method = new HttpMethod(link.Method.ToUpperInvariant());
+            request.Method = HttpMethod.Parse(link.Method.ToUpperInvariant());
         }
 
         Uri target = request.RequestUri ?? throw new InvalidOperationException("A blob request has no URI.");
         EnsureTrusted(target, endpoint.BaseUrl);
 
         AccessToken token = await endpoint.Tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+        _bearer.Set(request.Headers, token.Value);
 
         // A batch shares one window of requests in flight across all its blobs. The place is held until the answer has
         // ended, not only until its headers arrived: a service counts a request in flight until its response is over, so
@@ -65,7 +66,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
             response.Dispose();
             token = await endpoint.Tokens.GetTokenAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false);
             HttpRequestMessage again = Clone(request, target);
-            again.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+            _bearer.Set(again.Headers, token.Value);
             response = await base.SendAsync(again, cancellationToken).ConfigureAwait(false);
         }
 
@@ -161,7 +162,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
             // The token goes only to the blob host; a storage URL on another host gets none (spec 3).
             if (IsSameOrigin(next, endpoint.BaseUrl))
             {
-                redirected.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+                _bearer.Set(redirected.Headers, token.Value);
             }
 
             response = await base.SendAsync(redirected, cancellationToken).ConfigureAwait(false);

@@ -10,6 +10,8 @@ namespace PartUploader.Internal.Protocol.Publishing;
 /// </summary>
 internal sealed class ServiceEndpointHandler(HttpMessageHandler innerHandler) : DelegatingHandler(innerHandler)
 {
+    private readonly BearerHeader _bearer = new();
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!request.Options.TryGetValue(ServiceEndpoint.OptionsKey, out ServiceEndpoint? endpoint) || endpoint is null || request.RequestUri is null)
@@ -24,14 +26,14 @@ internal sealed class ServiceEndpointHandler(HttpMessageHandler innerHandler) : 
 
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         AccessToken token = await endpoint.Tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+        _bearer.Set(request.Headers, token.Value);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             response.Dispose();
             token = await endpoint.Tokens.GetTokenAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false);
             using HttpRequestMessage again = BlobEndpointHandler.Clone(request, request.RequestUri);
-            again.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+            _bearer.Set(again.Headers, token.Value);
             response = await base.SendAsync(again, cancellationToken).ConfigureAwait(false);
         }
 
