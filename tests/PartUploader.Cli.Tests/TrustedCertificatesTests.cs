@@ -88,4 +88,16 @@ public sealed class TrustedCertificatesTests : IDisposable
         problem.ShouldBe($"--trust-certificate '{path}' is larger than 1024 KiB; it should hold PEM certificates only.");
         trusted.ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData(new[] { X509ChainStatusFlags.UntrustedRoot }, true)]
+    [InlineData(new[] { X509ChainStatusFlags.PartialChain, X509ChainStatusFlags.NotTimeValid }, true)]
+    [InlineData(new X509ChainStatusFlags[0], true)]
+    [InlineData(new[] { X509ChainStatusFlags.UntrustedRoot, X509ChainStatusFlags.Revoked }, false)]
+    [InlineData(new[] { X509ChainStatusFlags.ExplicitDistrust }, false)]
+    [InlineData(new[] { X509ChainStatusFlags.NotSignatureValid }, false)]
+    public void OnlyUntrusted_AcceptsOnlyAnUntrustedRootOrDates(X509ChainStatusFlags[] statuses, bool expected)
+    {
+        TrustedCertificates.OnlyUntrusted(statuses).ShouldBe(expected);
+    }
 }

@@ -83,6 +83,7 @@ internal sealed class CommonOptions
         }
 
         string? trust = parse.GetValue(TrustCertificate);
+        Trusted = null;
         if (trust is not null)
         {
             string? problem = TrustedCertificates.TryLoad(trust, out TrustedCertificates? trusted);

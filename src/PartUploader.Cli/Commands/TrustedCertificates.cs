@@ -92,7 +92,16 @@ internal sealed class TrustedCertificates
 
     /// <summary>Makes <paramref name="handler"/> accept what the system accepts, and else only these certificates.</summary>
     public void ApplyTo(SocketsHttpHandler handler) =>
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Accepts(certificate, errors);
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            Accepts(certificate, errors) && (chain is null || OnlyUntrusted(chain.ChainStatus.Select(s => s.Status)));
+
+    /// <summary>
+    /// True when a chain's complaints are only that it does not end at a trusted root (what a self-signed certificate
+    /// gets) or that a date is outside its validity (checked on the pinned certificate itself): a revoked, distrusted
+    /// or badly signed certificate is never accepted, pinned or not.
+    /// </summary>
+    public static bool OnlyUntrusted(IEnumerable<X509ChainStatusFlags> statuses) =>
+        statuses.All(s => (s & ~(X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.NotTimeValid)) == 0);
 
     /// <summary>Decides on the certificate a server presented, given what the system's validation found.</summary>
     /// <param name="certificate">The server's certificate, or null when it sent none.</param>

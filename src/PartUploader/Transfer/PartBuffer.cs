@@ -101,16 +101,17 @@ internal sealed class PartBuffer : ISpanSource, IDisposable
     }
 
     /// <summary>Writes the filled bytes to <paramref name="destination"/>, reporting each written chunk.</summary>
+    /// <remarks>
+    /// The segment list is read again before each segment: a writer left running after its request ended (the buffer
+    /// disposed, its list reused for another part) stops with <see cref="ObjectDisposedException"/> instead of going on
+    /// through a list that is no longer its own.
+    /// </remarks>
     public async Task WriteToAsync(Stream destination, Action<int>? written, CancellationToken cancellationToken)
     {
         long remaining = Length;
-        foreach (byte[] segment in Segments)
+        for (int index = 0; remaining > 0; index++)
         {
-            if (remaining <= 0)
-            {
-                break;
-            }
-
+            byte[] segment = Segments[index];
             int count = (int)Math.Min(segment.Length, remaining);
             await destination.WriteAsync(segment.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
             written?.Invoke(count);

@@ -53,7 +53,8 @@ public class Crc32CTests
     [Fact]
     public void Update_SameLaneLengthFromManyThreads_AllMatchTheReference()
     {
-        // The lane shifts are made on first use and shared: concurrent first uses must not see a half-made one.
+        // The lane shifts are made on first use and shared; concurrent calls must all give the whole's CRC. (A race on
+        // the first use is unlikely to be caught here: another test may have made this lane's shift already.)
         byte[] data = TestBuffers.RandomBytes(29 * 1024 * 3, 29);
         uint expected = TestBuffers.ReferenceCrc32C(data);
 

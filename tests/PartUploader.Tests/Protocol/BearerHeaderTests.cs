@@ -36,12 +36,15 @@ public class BearerHeaderTests
     }
 
     [Fact]
-    public void ToString_NamesNoToken()
+    public void Set_AfterATypedAuthorization_LeavesOneValue()
     {
         var bearer = new BearerHeader();
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/x");
-        bearer.Set(request.Headers, "secret-token-value");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "old");
+        _ = request.Headers.Authorization.ToString();
 
-        bearer.ToString()!.ShouldNotContain("secret-token-value");
+        bearer.Set(request.Headers, "new");
+
+        request.Headers.GetValues("Authorization").ShouldBe(["Bearer new"]);
     }
 }

@@ -36,7 +36,7 @@ public sealed class FileSourceTests : IDisposable
     }
 
     [Fact]
-    public void Unchanged_IsNotChanged()
+    public void ChangedSinceOpen_Unchanged_IsFalse()
     {
         string path = Write((3 * MiB) + 17);
         using FileSource source = FileSource.Open(path);
@@ -49,7 +49,7 @@ public sealed class FileSourceTests : IDisposable
     [InlineData(MiB - 1)]
     [InlineData((3 * MiB) + 16)]
     [InlineData((2 * MiB) + 17)]
-    public void AByteInTheFirstOrLastMiB_IsSeenWithTheTimeRestored(long offset)
+    public void ChangedSinceOpen_AByteInTheFirstOrLastMiBWithTheTimeRestored_IsTrue(long offset)
     {
         string path = Write((3 * MiB) + 17);
         using FileSource source = FileSource.Open(path);
@@ -60,7 +60,7 @@ public sealed class FileSourceTests : IDisposable
     }
 
     [Fact]
-    public void AByteBetweenTheWindows_WithTheTimeRestored_IsNotSeen()
+    public void ChangedSinceOpen_AByteBetweenTheWindowsWithTheTimeRestored_IsFalse()
     {
         // The documented limit: bytes outside both windows are covered only by the last write time.
         string path = Write((3 * MiB) + 17);
@@ -72,7 +72,7 @@ public sealed class FileSourceTests : IDisposable
     }
 
     [Fact]
-    public void ANewWriteTime_IsSeen()
+    public void ChangedSinceOpen_ANewWriteTime_IsTrue()
     {
         string path = Write(MiB);
         using FileSource source = FileSource.Open(path);
@@ -83,9 +83,9 @@ public sealed class FileSourceTests : IDisposable
     }
 
     [Fact]
-    public void ASmallFileGrownByAppendedBytes_IsSeenWithTheTimeRestored()
+    public void ChangedSinceOpen_ASmallFileGrownWithTheTimeRestored_IsTrue()
     {
-        // A file shorter than the window: a longer window must not hash like the shorter one it begins with.
+        // A file shorter than the window (its length is part of the fingerprint too).
         string path = Write(1000);
         using FileSource source = FileSource.Open(path);
         DateTime written = File.GetLastWriteTimeUtc(path);

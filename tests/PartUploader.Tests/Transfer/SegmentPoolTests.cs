@@ -133,4 +133,63 @@ public class SegmentPoolTests
 
         sut.Allocated.ShouldBe(allocatedByFirstRent, "returned segments are reused, not allocated again");
     }
+
+    [Fact]
+    public async Task WriteToAsync_BufferDisposedAndItsListReusedMidWrite_StopsWithObjectDisposed()
+    {
+        // A writer left running after its buffer went back must not go on through the list another part now holds.
+        var sut = CreateSut(4);
+        PartBuffer first = await sut.RentAsync(2 * Seg, CancellationToken.None);
+        first.Length = 2 * Seg;
+        PartBuffer? second = null;
+        var destination = new CallbackStream(() =>
+        {
+            first.Dispose();
+            second = sut.RentAsync(2 * Seg, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        });
+
+        await Should.ThrowAsync<ObjectDisposedException>(() => first.WriteToAsync(destination, null, CancellationToken.None));
+
+        destination.Writes.ShouldBe(1);
+        second.ShouldNotBeNull().Dispose();
+        sut.Outstanding.ShouldBe(0);
+    }
+
+    /// <summary>Counts writes and runs an action on the first one.</summary>
+    private sealed class CallbackStream(Action onFirstWrite) : Stream
+    {
+        public int Writes { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (++Writes == 1)
+            {
+                onFirstWrite();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
 }
