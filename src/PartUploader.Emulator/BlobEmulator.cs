@@ -24,7 +24,7 @@ namespace PartUploader.Emulator;
 /// <see cref="GetBlobBaseUrl"/> with a token from <see cref="IssueAccessToken"/>), and dispose it to stop.
 /// </summary>
 /// <remarks>All members are thread-safe. Switches of <see cref="Options"/> may be changed while it runs.</remarks>
-public sealed partial class BlobEmulator : IAsyncDisposable
+public sealed class BlobEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly EmulatorService _service;
@@ -62,6 +62,21 @@ public sealed partial class BlobEmulator : IAsyncDisposable
     /// <c>SocketsHttpHandler.SslOptions.RemoteCertificateValidationCallback</c>. It is made anew at every start and
     /// disposed with the emulator.</remarks>
     public X509Certificate2? Certificate { get; }
+
+    /// <summary>Writes <see cref="Certificate"/> (the public part only, no private key) as a PEM file, for a client that
+    /// takes a file of certificates to trust (<c>curl --cacert FILE</c>, <c>partupload --trust-certificate FILE</c>).</summary>
+    /// <param name="path">The file path; its directory is created when missing. An existing file is replaced.</param>
+    /// <returns>The full path of the file written.</returns>
+    /// <remarks>The certificate is made anew at every start, so a file written by an earlier run is stale.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="InvalidOperationException">The emulator listens on plain HTTP (<see cref="BlobEmulatorOptions.UseHttps"/> is off).</exception>
+    public string WriteCertificateFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return EmulatorCertificate.WritePem(
+            Certificate ?? throw new InvalidOperationException("The emulator has no certificate: it listens on plain HTTP (set BlobEmulatorOptions.UseHttps)."),
+            path);
+    }
 
     /// <summary>Gets the API lookup base, <c>{ServiceUrl}lookup/v1</c> (spec section 7).</summary>
     public Uri LookupUrl => new(ServiceUrl, "lookup/v1");

@@ -176,4 +176,36 @@ public sealed class HttpsTests(HttpsEmulatorFixture fixture) : IClassFixture<Htt
         ex.Message.ShouldContain("BlobEmulatorOptions.Urls");
         ex.Message.ShouldContain(hint);
     }
+
+    [Fact]
+    public void WriteCertificateFile_IntoAMissingDirectory_WritesThePublicPartAsPem()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "partuploader-pem-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string written = Emulator.WriteCertificateFile(Path.Combine(dir, "sub", "server.pem"));
+
+            written.ShouldBe(Path.GetFullPath(Path.Combine(dir, "sub", "server.pem")));
+            string pem = File.ReadAllText(written);
+            pem.ShouldNotContain("PRIVATE KEY");
+            using X509Certificate2 read = X509Certificate2.CreateFromPem(pem);
+            read.GetCertHashString(HashAlgorithmName.SHA256).ShouldBe(Emulator.Certificate!.GetCertHashString(HashAlgorithmName.SHA256));
+            read.HasPrivateKey.ShouldBeFalse();
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task WriteCertificateFile_OnPlainHttp_ThrowsInvalidOperation()
+    {
+        await using BlobEmulator plain = await BlobEmulator.StartAsync(new BlobEmulatorOptions());
+
+        Should.Throw<InvalidOperationException>(() => plain.WriteCertificateFile(Path.Combine(Path.GetTempPath(), "never.pem")));
+    }
 }

@@ -54,4 +54,13 @@ internal static class EmulatorCertificate
     /// <param name="certificate">The server certificate.</param>
     /// <returns>A new certificate holding the public part only; the caller disposes it.</returns>
     public static X509Certificate2 PublicPart(X509Certificate2 certificate) => X509CertificateLoader.LoadCertificate(certificate.RawData);
+
+    /// <summary>Writes <paramref name="certificate"/>'s public part as PEM to <paramref name="path"/> (its directory made when missing); returns the full path.</summary>
+    public static string WritePem(X509Certificate2 certificate, string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        File.WriteAllText(fullPath, certificate.ExportCertificatePem() + "\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        return fullPath;
+    }
 }
