@@ -168,8 +168,8 @@ public abstract class EmulatorTestBase : IDisposable
     }
 }
 
-/// <summary>A non-seekable stream over bytes, as a pipe or a network stream would be.</summary>
-public sealed class NonSeekableStream(byte[] data) : Stream
+/// <summary>A non-seekable stream over bytes, as a pipe or a network stream would be: at most <paramref name="maxRead"/> bytes per read.</summary>
+public sealed class NonSeekableStream(byte[] data, int maxRead = 100_000) : Stream
 {
     private readonly MemoryStream _inner = new(data);
 
@@ -180,9 +180,9 @@ public sealed class NonSeekableStream(byte[] data) : Stream
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
     public bool Disposed { get; private set; }
     public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 100_000));
+    public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, maxRead));
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _inner.ReadAsync(buffer[..Math.Min(buffer.Length, 100_000)], cancellationToken);
+        _inner.ReadAsync(buffer[..Math.Min(buffer.Length, maxRead)], cancellationToken);
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();

@@ -7,42 +7,27 @@ using WireMock.ResponseBuilders;
 namespace PartUploader.IntegrationTests.Engine;
 
 /// <summary>Blob operations and request details on the wire: exists, download (redirects without the token), delete, billing tag, content encoding, and the client from IHttpClientFactory.</summary>
-public sealed class BlobOperationsContractTests : IClassFixture<BlobServerFixture>, IDisposable
+public sealed class BlobOperationsContractTests(BlobServerFixture fixture) : BlobContractTestBase(fixture)
 {
-    private const int MiB = 1024 * 1024;
-    private readonly BlobApiStub _stub;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
-
-    public BlobOperationsContractTests(BlobServerFixture fixture)
-    {
-        fixture.Server.Reset();
-        _stub = new BlobApiStub(fixture.Server, fixture.Url);
-    }
-
-    public void Dispose() => _http.Dispose();
-
-    private PartUploadClient CreateSut(Action<PartUploadClientOptions>? configure = null, AccessTokenSource? tokens = null) =>
-        new(_http, _stub.Options(configure), tokens ?? AccessTokenSource.FromToken(BlobApiStub.Token));
-
     [Theory]
     [InlineData(200, true)]
     [InlineData(404, false)]
     public async Task ExistsAsync_HeadStatus_TellsWhetherBlobExists(int status, bool expected)
     {
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingHead()).RespondWith(Response.Create().WithStatusCode(status));
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingHead()).RespondWith(Response.Create().WithStatusCode(status));
         PartUploadClient sut = CreateSut();
 
         bool exists = await sut.ExistsAsync(BlobApiStub.Layer, BlobApiStub.Handle);
 
         exists.ShouldBe(expected);
-        BlobApiStub.Header(_stub.Entries.ShouldHaveSingleItem(), "Authorization").ShouldBe("Bearer " + BlobApiStub.Token);
+        BlobApiStub.Header(Stub.Entries.ShouldHaveSingleItem(), "Authorization").ShouldBe("Bearer " + BlobApiStub.Token);
     }
 
     [Fact]
     public async Task DownloadToAsync_Blob_WritesEveryByte()
     {
         byte[] data = BlobApiStub.Data(70_000);
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/octet-stream").WithBody(data));
         PartUploadClient sut = CreateSut();
         using var destination = new MemoryStream();
@@ -57,10 +42,10 @@ public sealed class BlobOperationsContractTests : IClassFixture<BlobServerFixtur
     public async Task DownloadToAsync_RedirectToOtherHost_FollowedWithoutToken()
     {
         byte[] data = BlobApiStub.Data(100);
-        var server = new Uri(_stub.ServerUrl);
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
+        var server = new Uri(Stub.ServerUrl);
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(307).WithHeader("Location", $"http://localhost:{server.Port}/storage/object?X-Sig=abc"));
-        _stub.Server.Given(Request.Create().WithPath("/storage/object").UsingGet())
+        Stub.Server.Given(Request.Create().WithPath("/storage/object").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithBody(data));
         PartUploadClient sut = CreateSut();
         using var destination = new MemoryStream();
@@ -68,7 +53,7 @@ public sealed class BlobOperationsContractTests : IClassFixture<BlobServerFixtur
         await sut.DownloadToAsync(BlobApiStub.Layer, BlobApiStub.Handle, destination);
 
         destination.ToArray().ShouldBe(data);
-        ILogEntry storage = _stub.Requests("GET", "/storage/object").ShouldHaveSingleItem();
+        ILogEntry storage = Stub.Requests("GET", "/storage/object").ShouldHaveSingleItem();
         BlobApiStub.Header(storage, "Authorization").ShouldBeNull();
         BlobApiStub.Query(storage, "X-Sig").ShouldBe("abc");
     }
@@ -76,7 +61,7 @@ public sealed class BlobOperationsContractTests : IClassFixture<BlobServerFixtur
     [Fact]
     public async Task DeleteAsync_Forbidden_ThrowsWithStatus()
     {
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingDelete()).RespondWith(Response.Create().WithStatusCode(403));
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingDelete()).RespondWith(Response.Create().WithStatusCode(403));
         PartUploadClient sut = CreateSut();
 
         var ex = await Should.ThrowAsync<PartUploadException>(() => sut.DeleteAsync(BlobApiStub.Layer, BlobApiStub.Handle));
@@ -88,36 +73,36 @@ public sealed class BlobOperationsContractTests : IClassFixture<BlobServerFixtur
     [Fact]
     public async Task DeleteAsync_Accepted_Succeeds()
     {
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingDelete()).RespondWith(Response.Create().WithStatusCode(202));
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingDelete()).RespondWith(Response.Create().WithStatusCode(202));
         PartUploadClient sut = CreateSut();
 
         await sut.DeleteAsync(BlobApiStub.Layer, BlobApiStub.Handle);
 
-        _stub.Requests("DELETE", BlobApiStub.BlobPath).ShouldHaveSingleItem();
+        Stub.Requests("DELETE", BlobApiStub.BlobPath).ShouldHaveSingleItem();
     }
 
     [Fact]
     public async Task UploadAsync_BillingTag_SentOnEveryCall()
     {
         byte[] data = BlobApiStub.Data(1000);
-        _stub.StubHappyPath();
-        _stub.StubPart(1, 503);
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
+        Stub.StubHappyPath();
+        Stub.StubPart(1, 503);
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(206).WithBody(data));
         PartUploadClient sut = CreateSut(o => o.BillingTag = "Bill1234");
         using var stream = new MemoryStream(data);
 
         await sut.UploadAsync(stream, BlobApiStub.Upload());
 
-        _stub.Entries.Count.ShouldBeGreaterThanOrEqualTo(6);
-        _stub.Entries.ShouldAllBe(e => BlobApiStub.Query(e, "billingTag") == "Bill1234");
-        _stub.PartRequests.ShouldAllBe(e => BlobApiStub.Query(e, "sig") == "link-SECRET-q");
+        Stub.Entries.Count.ShouldBeGreaterThanOrEqualTo(6);
+        Stub.Entries.ShouldAllBe(e => BlobApiStub.Query(e, "billingTag") == "Bill1234");
+        Stub.PartRequests.ShouldAllBe(e => BlobApiStub.Query(e, "sig") == "link-SECRET-q");
     }
 
     [Fact]
     public async Task UploadAsync_ContentEncoding_DeclaredInStartBody()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
         PartUploadOptions options = BlobApiStub.Upload();
@@ -125,39 +110,39 @@ public sealed class BlobOperationsContractTests : IClassFixture<BlobServerFixtur
 
         await sut.UploadAsync(stream, options);
 
-        using var body = System.Text.Json.JsonDocument.Parse(BlobApiStub.Body(_stub.Requests("POST", BlobApiStub.StartPath).ShouldHaveSingleItem()));
+        using var body = System.Text.Json.JsonDocument.Parse(BlobApiStub.Body(Stub.Requests("POST", BlobApiStub.StartPath).ShouldHaveSingleItem()));
         body.RootElement.GetProperty("contentEncoding").GetString().ShouldBe("gzip");
     }
 
     [Fact]
     public async Task UploadAsync_NoContentEncoding_OmittedFromStartBody()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
 
         await sut.UploadAsync(stream, BlobApiStub.Upload());
 
-        using var body = System.Text.Json.JsonDocument.Parse(BlobApiStub.Body(_stub.Requests("POST", BlobApiStub.StartPath).ShouldHaveSingleItem()));
+        using var body = System.Text.Json.JsonDocument.Parse(BlobApiStub.Body(Stub.Requests("POST", BlobApiStub.StartPath).ShouldHaveSingleItem()));
         body.RootElement.TryGetProperty("contentEncoding", out _).ShouldBeFalse();
     }
 
     [Fact]
     public async Task AddPartUploader_ResolvedClient_UploadsThroughHttpClientFactory()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         var services = new ServiceCollection();
         services.AddSingleton(AccessTokenSource.FromToken(BlobApiStub.Token));
         services.AddPartUploader(o =>
         {
-            o.BaseUrl = _stub.BaseUrl;
+            o.BaseUrl = Stub.BaseUrl;
             o.PartSize = 5L * MiB;
             o.MaxBufferedBytes = 32L * MiB;
             o.SingleShotThreshold = MiB;
             o.Retry.BaseDelay = TimeSpan.Zero;
             o.VerifyRetriedParts = false;
         });
-        _stub.StubPart(1, 503);
+        Stub.StubPart(1, 503);
         using ServiceProvider provider = services.BuildServiceProvider();
         PartUploadClient sut = provider.GetRequiredService<PartUploadClient>();
         using var stream = new MemoryStream(BlobApiStub.Data((5 * MiB) + 1));
@@ -165,6 +150,6 @@ public sealed class BlobOperationsContractTests : IClassFixture<BlobServerFixtur
         PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload());
 
         result.PartNumbers.ShouldBe([3, 2]);
-        _stub.Entries.ShouldAllBe(e => BlobApiStub.Header(e, "Authorization") == "Bearer " + BlobApiStub.Token);
+        Stub.Entries.ShouldAllBe(e => BlobApiStub.Header(e, "Authorization") == "Bearer " + BlobApiStub.Token);
     }
 }

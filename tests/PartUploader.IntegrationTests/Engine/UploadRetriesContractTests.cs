@@ -7,43 +7,28 @@ using WireMock.ResponseBuilders;
 namespace PartUploader.IntegrationTests.Engine;
 
 /// <summary>Retries on the wire: single-PUT and complete retries, fresh and reserved part numbers, token refresh on 401, the retry budget and read-back of retried parts.</summary>
-public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture>, IDisposable
+public sealed class UploadRetriesContractTests(BlobServerFixture fixture) : BlobContractTestBase(fixture)
 {
-    private const int MiB = 1024 * 1024;
-    private readonly BlobApiStub _stub;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
-
-    public UploadRetriesContractTests(BlobServerFixture fixture)
-    {
-        fixture.Server.Reset();
-        _stub = new BlobApiStub(fixture.Server, fixture.Url);
-    }
-
-    public void Dispose() => _http.Dispose();
-
-    private PartUploadClient CreateSut(Action<PartUploadClientOptions>? configure = null, AccessTokenSource? tokens = null) =>
-        new(_http, _stub.Options(configure), tokens ?? AccessTokenSource.FromToken(BlobApiStub.Token));
-
     [Fact]
     public async Task UploadAsync_ReservedNumbering_RetryUsesNextNumberOfItsOwnRange()
     {
-        _stub.StubHappyPath();
-        _stub.StubPart(1, 503);
+        Stub.StubHappyPath();
+        Stub.StubPart(1, 503);
         PartUploadClient sut = CreateSut(o => { o.PartNumbering = PartNumbering.Reserved; o.ReservedNumbersPerPart = 4; o.VerifyRetriedParts = false; });
         using var stream = new MemoryStream(BlobApiStub.Data((5 * MiB) + 10));
 
         PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload());
 
-        _stub.PartRequests.Select(BlobApiStub.PartNumber).Order().ShouldBe([1, 2, 5]);
-        BlobApiStub.CompletedParts(_stub.Requests("PUT", BlobApiStub.UploadPath).ShouldHaveSingleItem()).Select(p => p.Number).ShouldBe([2, 5]);
+        Stub.PartRequests.Select(BlobApiStub.PartNumber).Order().ShouldBe([1, 2, 5]);
+        BlobApiStub.CompletedParts(Stub.Requests("PUT", BlobApiStub.UploadPath).ShouldHaveSingleItem()).Select(p => p.Number).ShouldBe([2, 5]);
         result.PartNumbers.ShouldBe([2, 5]);
     }
 
     [Fact]
     public async Task UploadAsync_SinglePut503Then200_Retried()
     {
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(200));
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).AtPriority(1).InScenario("put").WillSetStateTo("ok")
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(200));
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).AtPriority(1).InScenario("put").WillSetStateTo("ok")
             .RespondWith(Response.Create().WithStatusCode(503));
         PartUploadClient sut = CreateSut();
         byte[] data = BlobApiStub.Data(1000);
@@ -52,7 +37,7 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
         PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload(forceMultipart: false));
 
         result.Retries.ShouldBe(1);
-        IReadOnlyList<ILogEntry> puts = _stub.Requests("PUT", BlobApiStub.BlobPath);
+        IReadOnlyList<ILogEntry> puts = Stub.Requests("PUT", BlobApiStub.BlobPath);
         puts.Count.ShouldBe(2);
         BlobApiStub.Body(puts[1]).ShouldBe(data);
     }
@@ -60,20 +45,20 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
     [Fact]
     public async Task UploadAsync_SinglePut409_ThrowsBlobAlreadyExists()
     {
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).RespondWith(Response.Create().WithStatusCode(409));
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).RespondWith(Response.Create().WithStatusCode(409));
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
 
         await Should.ThrowAsync<BlobAlreadyExistsException>(() => sut.UploadAsync(stream, BlobApiStub.Upload(forceMultipart: false)));
 
-        _stub.Entries.ShouldHaveSingleItem();
+        Stub.Entries.ShouldHaveSingleItem();
     }
 
     [Fact]
     public async Task UploadAsync_Part400Twice_ThrowsDigestRejectedAfterOneFreshRetry()
     {
-        _stub.StubHappyPath();
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.PartsPath).UsingPost()).AtPriority(1)
+        Stub.StubHappyPath();
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.PartsPath).UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(400));
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
@@ -81,15 +66,15 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
         var ex = await Should.ThrowAsync<PartChecksumMismatchException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
 
         ex.ErrorCode.ShouldBe("DigestRejected");
-        _stub.PartRequests.Select(BlobApiStub.PartNumber).Order().ShouldBe([1, 2]);
-        _stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldHaveSingleItem();
+        Stub.PartRequests.Select(BlobApiStub.PartNumber).Order().ShouldBe([1, 2]);
+        Stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldHaveSingleItem();
     }
 
     [Fact]
     public async Task UploadAsync_Part401_RefreshesTokenAndRetriesUnderFreshNumber()
     {
-        _stub.StubHappyPath();
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.PartsPath).WithHeader("Authorization", "Bearer tok-1").UsingPost()).AtPriority(1)
+        Stub.StubHappyPath();
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.PartsPath).WithHeader("Authorization", "Bearer tok-1").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(401));
         var tokens = new RefreshCountingTokens();
         PartUploadClient sut = CreateSut(o => o.VerifyRetriedParts = false, tokens.Source);
@@ -97,7 +82,7 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
 
         PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload());
 
-        ILogEntry[] parts = _stub.PartRequests.OrderBy(BlobApiStub.PartNumber).ToArray();
+        ILogEntry[] parts = Stub.PartRequests.OrderBy(BlobApiStub.PartNumber).ToArray();
         parts.Select(BlobApiStub.PartNumber).ShouldBe([1, 2]);
         BlobApiStub.Header(parts[1], "Authorization").ShouldBe("Bearer tok-2");
         result.PartNumbers.ShouldBe([2]);
@@ -107,15 +92,15 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
     [Fact]
     public async Task UploadAsync_Complete503Then204_Retried()
     {
-        _stub.StubHappyPath();
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingPut()).AtPriority(1).InScenario("complete").WillSetStateTo("ok")
+        Stub.StubHappyPath();
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingPut()).AtPriority(1).InScenario("complete").WillSetStateTo("ok")
             .RespondWith(Response.Create().WithStatusCode(503));
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
 
         await sut.UploadAsync(stream, BlobApiStub.Upload());
 
-        IReadOnlyList<ILogEntry> completes = _stub.Requests("PUT", BlobApiStub.UploadPath);
+        IReadOnlyList<ILogEntry> completes = Stub.Requests("PUT", BlobApiStub.UploadPath);
         completes.Count.ShouldBe(2);
         BlobApiStub.Body(completes[1]).ShouldBe(BlobApiStub.Body(completes[0]));
     }
@@ -123,8 +108,8 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
     [Fact]
     public async Task UploadAsync_RetryBudgetOne_StopsAfterOneRetryOverall()
     {
-        _stub.StubHappyPath();
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.PartsPath).UsingPost()).AtPriority(1)
+        Stub.StubHappyPath();
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.PartsPath).UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(503));
         PartUploadClient sut = CreateSut(o => { o.Retry.RetryBudget = 1; o.Retry.MaxAttempts = 5; });
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
@@ -132,7 +117,7 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
         var ex = await Should.ThrowAsync<PartUploadException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
 
         ex.Status.ShouldBe(503);
-        _stub.PartRequests.Count.ShouldBe(2);
+        Stub.PartRequests.Count.ShouldBe(2);
     }
 
     [Theory]
@@ -141,10 +126,10 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
     public async Task UploadAsync_RetriedSecondPart_ReadsBackItsRangeAtOffset(int readBackStatus)
     {
         byte[] data = BlobApiStub.Data((5 * MiB) + 300, seed: 12);
-        _stub.StubHappyPath();
-        _stub.StubPart(2, 503);
+        Stub.StubHappyPath();
+        Stub.StubPart(2, 503);
         byte[] body = readBackStatus == 206 ? data[(5 * MiB)..] : data;
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(readBackStatus).WithBody(body));
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(data);
@@ -153,7 +138,7 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
 
         result.VerifiedRanges.ShouldBe(1);
         result.PartNumbers.ShouldBe([1, 3]);
-        BlobApiStub.Header(_stub.Requests("GET", BlobApiStub.BlobPath).ShouldHaveSingleItem(), "Range").ShouldBe($"bytes={5 * MiB}-{(5 * MiB) + 299}");
+        BlobApiStub.Header(Stub.Requests("GET", BlobApiStub.BlobPath).ShouldHaveSingleItem(), "Range").ShouldBe($"bytes={5 * MiB}-{(5 * MiB) + 299}");
     }
 
     [Fact]
@@ -162,8 +147,8 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
         byte[] data = BlobApiStub.Data(3000, seed: 13);
         byte[] wrong = (byte[])data.Clone();
         wrong[^1] ^= 1;
-        _stub.StubHappyPath();
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
+        Stub.StubHappyPath();
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(206).WithBody(wrong));
         PartUploadClient sut = CreateSut(o => o.VerifyFullReadBack = true);
         using var stream = new MemoryStream(data);
@@ -171,14 +156,14 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
         var ex = await Should.ThrowAsync<PartChecksumMismatchException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
 
         ex.ErrorCode.ShouldBe("ReadBackMismatch");
-        BlobApiStub.Header(_stub.Requests("GET", BlobApiStub.BlobPath).ShouldHaveSingleItem(), "Range").ShouldBe("bytes=0-2999");
+        BlobApiStub.Header(Stub.Requests("GET", BlobApiStub.BlobPath).ShouldHaveSingleItem(), "Range").ShouldBe("bytes=0-2999");
     }
 
     [Fact]
     public async Task UploadAsync_Start401_RefreshesTokenAndResendsSameBody()
     {
-        _stub.StubHappyPath();
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.StartPath).WithHeader("Authorization", "Bearer tok-1").UsingPost()).AtPriority(1)
+        Stub.StubHappyPath();
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.StartPath).WithHeader("Authorization", "Bearer tok-1").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(401));
         var tokens = new RefreshCountingTokens();
         PartUploadClient sut = CreateSut(tokens: tokens.Source);
@@ -186,7 +171,7 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
 
         await sut.UploadAsync(stream, BlobApiStub.Upload());
 
-        IReadOnlyList<ILogEntry> starts = _stub.Requests("POST", BlobApiStub.StartPath);
+        IReadOnlyList<ILogEntry> starts = Stub.Requests("POST", BlobApiStub.StartPath);
         starts.Count.ShouldBe(2);
         BlobApiStub.Header(starts[1], "Authorization").ShouldBe("Bearer tok-2");
         BlobApiStub.ShouldBeBytes(BlobApiStub.Body(starts[1]), BlobApiStub.Body(starts[0]));
@@ -196,10 +181,10 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
     [Fact]
     public async Task UploadAsync_CompleteRetryAnswered409ButStatusCompleted_Succeeds()
     {
-        _stub.StubHappyPath();
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingPut()).AtPriority(1).InScenario("lost").WillSetStateTo("done")
+        Stub.StubHappyPath();
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingPut()).AtPriority(1).InScenario("lost").WillSetStateTo("done")
             .RespondWith(Response.Create().WithStatusCode(503));
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingPut()).AtPriority(1).InScenario("lost").WhenStateIs("done")
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingPut()).AtPriority(1).InScenario("lost").WhenStateIs("done")
             .RespondWith(Response.Create().WithStatusCode(409));
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
@@ -207,29 +192,29 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
         PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload());
 
         result.Size.ShouldBe(1000);
-        _stub.Requests("PUT", BlobApiStub.UploadPath).Count.ShouldBe(2);
-        _stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldBeEmpty();
+        Stub.Requests("PUT", BlobApiStub.UploadPath).Count.ShouldBe(2);
+        Stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldBeEmpty();
     }
 
     [Fact]
     public async Task UploadAsync_Complete409OnFirstAttempt_ThrowsBlobAlreadyExists()
     {
-        _stub.StubHappyPath();
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingPut()).AtPriority(1)
+        Stub.StubHappyPath();
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).UsingPut()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(409));
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
 
         await Should.ThrowAsync<BlobAlreadyExistsException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
 
-        _stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldHaveSingleItem();
+        Stub.Requests("DELETE", BlobApiStub.UploadPath).ShouldHaveSingleItem();
     }
 
     [Fact]
     public async Task UploadAsync_Complete401_RefreshesTokenAndResendsSameList()
     {
-        _stub.StubHappyPath();
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).WithHeader("Authorization", "Bearer tok-1").UsingPut()).AtPriority(1)
+        Stub.StubHappyPath();
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.UploadPath).WithHeader("Authorization", "Bearer tok-1").UsingPut()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(401));
         var tokens = new RefreshCountingTokens();
         PartUploadClient sut = CreateSut(tokens: tokens.Source);
@@ -237,7 +222,7 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
 
         await sut.UploadAsync(stream, BlobApiStub.Upload());
 
-        IReadOnlyList<ILogEntry> completes = _stub.Requests("PUT", BlobApiStub.UploadPath);
+        IReadOnlyList<ILogEntry> completes = Stub.Requests("PUT", BlobApiStub.UploadPath);
         completes.Count.ShouldBe(2);
         BlobApiStub.CompletedParts(completes[1]).ShouldBe([(1, "\"etag-1\"")]);
     }
@@ -245,8 +230,8 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
     [Fact]
     public async Task UploadAsync_Part401AfterRefresh_ThrowsWithStatus401()
     {
-        _stub.StubHappyPath();
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.PartsPath).UsingPost()).AtPriority(1)
+        Stub.StubHappyPath();
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.PartsPath).UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(401));
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
@@ -254,6 +239,6 @@ public sealed class UploadRetriesContractTests : IClassFixture<BlobServerFixture
         var ex = await Should.ThrowAsync<PartUploadException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
 
         ex.Status.ShouldBe(401);
-        _stub.PartRequests.Select(BlobApiStub.PartNumber).Order().ShouldBe([1, 2]);
+        Stub.PartRequests.Select(BlobApiStub.PartNumber).Order().ShouldBe([1, 2]);
     }
 }

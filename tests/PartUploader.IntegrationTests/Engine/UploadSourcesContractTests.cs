@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using PartUploader.IntegrationTests.EndToEnd;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -7,30 +8,15 @@ using WireMock.ResponseBuilders;
 namespace PartUploader.IntegrationTests.Engine;
 
 /// <summary>Sources on the wire: a file, seekable and non-seekable streams, empty and short sources, whole-blob digests, and what is refused before any request.</summary>
-public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture>, IDisposable
+public sealed class UploadSourcesContractTests(BlobServerFixture fixture) : BlobContractTestBase(fixture)
 {
-    private const int MiB = 1024 * 1024;
-    private readonly BlobApiStub _stub;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
-
-    public UploadSourcesContractTests(BlobServerFixture fixture)
-    {
-        fixture.Server.Reset();
-        _stub = new BlobApiStub(fixture.Server, fixture.Url);
-    }
-
-    public void Dispose() => _http.Dispose();
-
-    private PartUploadClient CreateSut(Action<PartUploadClientOptions>? configure = null, AccessTokenSource? tokens = null) =>
-        new(_http, _stub.Options(configure), tokens ?? AccessTokenSource.FromToken(BlobApiStub.Token));
-
     private byte[] Received() =>
-        _stub.PartRequests.OrderBy(BlobApiStub.PartNumber).SelectMany(BlobApiStub.Body).ToArray();
+        Stub.PartRequests.OrderBy(BlobApiStub.PartNumber).SelectMany(BlobApiStub.Body).ToArray();
 
     [Fact]
     public async Task UploadAsync_File_PartsCarryTheFileBytesInOrder()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         byte[] data = BlobApiStub.Data((10 * MiB) + 17, seed: 5);
         string path = Path.GetTempFileName();
         try
@@ -53,31 +39,31 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
     [Fact]
     public async Task UploadAsync_NonSeekableStream_UploadsEveryByteInOrder()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         byte[] data = BlobApiStub.Data((5 * MiB) + 100, seed: 6);
         PartUploadClient sut = CreateSut();
-        using var stream = new ShortReadStream(data);
+        using var stream = new NonSeekableStream(data, maxRead: 7_001);
 
         PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload(forceMultipart: false));
 
         result.Multipart.ShouldBeTrue();
         result.Size.ShouldBe(data.Length);
         BlobApiStub.ShouldBeBytes(Received(), data);
-        BlobApiStub.CompletedParts(_stub.Requests("PUT", BlobApiStub.UploadPath).ShouldHaveSingleItem()).Select(p => p.Number).ShouldBe([1, 2]);
+        BlobApiStub.CompletedParts(Stub.Requests("PUT", BlobApiStub.UploadPath).ShouldHaveSingleItem()).Select(p => p.Number).ShouldBe([1, 2]);
     }
 
     [Fact]
     public async Task UploadAsync_NonSeekableSmallStream_GoesAsSinglePut()
     {
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).RespondWith(Response.Create().WithStatusCode(200));
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).RespondWith(Response.Create().WithStatusCode(200));
         byte[] data = BlobApiStub.Data(1000, seed: 7);
         PartUploadClient sut = CreateSut();
-        using var stream = new ShortReadStream(data);
+        using var stream = new NonSeekableStream(data, maxRead: 7_001);
 
         PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload(forceMultipart: false));
 
         result.Multipart.ShouldBeFalse();
-        ILogEntry put = _stub.Entries.ShouldHaveSingleItem();
+        ILogEntry put = Stub.Entries.ShouldHaveSingleItem();
         BlobApiStub.Body(put).ShouldBe(data);
         BlobApiStub.Header(put, "Content-Length").ShouldBe("1000");
         BlobApiStub.Header(put, "X-HERE-Digest")!.ShouldStartWith("CRC-32C:");
@@ -86,7 +72,7 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
     [Fact]
     public async Task UploadAsync_StreamPositionedPastStart_UploadsFromPosition()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         byte[] data = BlobApiStub.Data(2000, seed: 8);
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(data) { Position = 500 };
@@ -100,29 +86,29 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
     [Fact]
     public async Task UploadAsync_NonSeekableExactMultipleOfPartSize_NoEmptyTrailingPart()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         byte[] data = BlobApiStub.Data(10 * MiB, seed: 9);
         PartUploadClient sut = CreateSut();
-        using var stream = new ShortReadStream(data);
+        using var stream = new NonSeekableStream(data, maxRead: 7_001);
 
         PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload(forceMultipart: false));
 
         result.PartNumbers.ShouldBe([1, 2]);
-        _stub.PartRequests.Count.ShouldBe(2);
+        Stub.PartRequests.Count.ShouldBe(2);
         BlobApiStub.ShouldBeBytes(Received(), data);
     }
 
     [Fact]
     public async Task UploadAsync_EmptyStream_SinglePutWithZeroLength()
     {
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).RespondWith(Response.Create().WithStatusCode(200));
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).RespondWith(Response.Create().WithStatusCode(200));
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream();
 
         PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload(forceMultipart: false));
 
         result.Size.ShouldBe(0);
-        ILogEntry put = _stub.Entries.ShouldHaveSingleItem();
+        ILogEntry put = Stub.Entries.ShouldHaveSingleItem();
         BlobApiStub.Header(put, "Content-Length").ShouldBe("0");
         BlobApiStub.Header(put, "X-HERE-Digest").ShouldBe("CRC-32C:00000000");
     }
@@ -130,20 +116,20 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
     [Fact]
     public async Task UploadAsync_EmptyStreamForcedMultipart_OneEmptyPart()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream();
 
         PartUploadResult result = await sut.UploadAsync(stream, BlobApiStub.Upload());
 
         result.PartNumbers.ShouldBe([1]);
-        BlobApiStub.Header(_stub.PartRequests.ShouldHaveSingleItem(), "Content-Length").ShouldBe("0");
+        BlobApiStub.Header(Stub.PartRequests.ShouldHaveSingleItem(), "Content-Length").ShouldBe("0");
     }
 
     [Fact]
     public async Task UploadAsync_FileWithWholeBlobDigests_DigestsCoverWholeFile()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         byte[] data = BlobApiStub.Data((10 * MiB) + 3, seed: 10);
         string path = Path.GetTempFileName();
         try
@@ -169,20 +155,20 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
     [Fact]
     public async Task UploadAsync_StreamShorterThanItsLength_ThrowsSourceTooShort()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         PartUploadClient sut = CreateSut();
         using var stream = new LyingLengthStream(BlobApiStub.Data(500), claimedLength: 1000);
 
         var ex = await Should.ThrowAsync<SourceChangedException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
 
         ex.ErrorCode.ShouldBe("SourceTooShort");
-        _stub.Requests("PUT", BlobApiStub.UploadPath).ShouldBeEmpty();
+        Stub.Requests("PUT", BlobApiStub.UploadPath).ShouldBeEmpty();
     }
 
     [Fact]
     public async Task UploadAsync_AlreadyCancelled_SendsNothing()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(BlobApiStub.Data(1000));
         using var cts = new CancellationTokenSource();
@@ -191,39 +177,39 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
         Exception? ex = await Record.ExceptionAsync(() => sut.UploadAsync(stream, BlobApiStub.Upload(), cts.Token));
 
         ex.ShouldBeAssignableTo<OperationCanceledException>();
-        _stub.Entries.ShouldBeEmpty();
+        Stub.Entries.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task UploadAsync_BlobAboveFiftyGb_ThrowsBeforeAnyRequest()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         PartUploadClient sut = CreateSut(o => o.PartSize = null);
         using var stream = new LyingLengthStream(BlobApiStub.Data(10), claimedLength: 50_000_000_001L);
 
         var ex = await Should.ThrowAsync<ArgumentOutOfRangeException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
 
         ex.Message.ShouldContain("50 GB");
-        _stub.Entries.ShouldBeEmpty();
+        Stub.Entries.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task UploadAsync_ReservedPartSizeCannotFit_ThrowsBeforeAnyRequest()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         PartUploadClient sut = CreateSut(o => { o.PartNumbering = PartNumbering.Reserved; o.ReservedNumbersPerPart = 100; });
         using var stream = new LyingLengthStream(BlobApiStub.Data(10), claimedLength: (100L * 5 * MiB) + 1);
 
         var ex = await Should.ThrowAsync<ArgumentOutOfRangeException>(() => sut.UploadAsync(stream, BlobApiStub.Upload()));
 
         ex.Message.ShouldContain("PartSize");
-        _stub.Entries.ShouldBeEmpty();
+        Stub.Entries.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task UploadAsync_InvalidDataHandle_ThrowsBeforeAnyRequest()
     {
-        _stub.StubHappyPath();
+        Stub.StubHappyPath();
         PartUploadClient sut = CreateSut();
         using var stream = new MemoryStream(BlobApiStub.Data(10));
         PartUploadOptions options = BlobApiStub.Upload();
@@ -231,7 +217,7 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
 
         await Should.ThrowAsync<ArgumentException>(() => sut.UploadAsync(stream, options));
 
-        _stub.Entries.ShouldBeEmpty();
+        Stub.Entries.ShouldBeEmpty();
     }
 
     [Theory]
@@ -239,10 +225,10 @@ public sealed class UploadSourcesContractTests : IClassFixture<BlobServerFixture
     [InlineData(false)]
     public async Task UploadAsync_SinglePutWithWholeBlobDigest_DigestCoversBlob(bool seekable)
     {
-        _stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).RespondWith(Response.Create().WithStatusCode(200));
+        Stub.Server.Given(Request.Create().WithPath(BlobApiStub.BlobPath).UsingPut()).RespondWith(Response.Create().WithStatusCode(200));
         byte[] data = BlobApiStub.Data(70_001, seed: 14);
         PartUploadClient sut = CreateSut();
-        using Stream stream = seekable ? new MemoryStream(data) : new ShortReadStream(data);
+        using Stream stream = seekable ? new MemoryStream(data) : new NonSeekableStream(data, maxRead: 7_001);
         PartUploadOptions options = BlobApiStub.Upload(forceMultipart: false);
         options.WholeBlobDigests = WholeBlobDigests.Sha256;
 
