@@ -91,13 +91,12 @@ public sealed class TimeLimitTests(EmulatorFixture fixture) : EmulatorTestBase(f
         string handle = NewHandle("limitbad");
         PartUploadOptions options = Options(handle);
         options.TimeLimit = TimeSpan.FromMilliseconds(milliseconds);
-        int requests = Emulator.Journal.Entries.Count;
 
         ArgumentException ex = await Should.ThrowAsync<ArgumentException>(() => CreateClient().UploadAsync(new MemoryStream(Data(1024)), options));
 
         ex.ParamName.ShouldBe("options");
         ex.Message.ShouldContain("PartUploadOptions.TimeLimit must be more than zero and at most 49 days");
-        Emulator.Journal.Entries.Count.ShouldBe(requests, "nothing was sent");
+        RequestsFor(handle).ShouldBeEmpty("nothing was sent");
     }
 
     [Theory]
@@ -105,15 +104,22 @@ public sealed class TimeLimitTests(EmulatorFixture fixture) : EmulatorTestBase(f
     [InlineData(-1)]
     public async Task UploadBatchAsync_InvalidTimeLimit_RefusedBeforeAnyRequest(long milliseconds)
     {
-        int requests = Emulator.Journal.Entries.Count;
+        string handle = NewHandle("limitbad");
         var options = new BatchUploadOptions { LayerId = BlobEmulatorOptions.DemoVersionedLayerId, TimeLimit = TimeSpan.FromMilliseconds(milliseconds) };
 
         ArgumentException ex = await Should.ThrowAsync<ArgumentException>(
-            () => CreateClient().UploadBatchAsync([BatchUploadItem.FromFile(WriteFile(Data(1024)), NewHandle("limitbad"))], options));
+            () => CreateClient().UploadBatchAsync([BatchUploadItem.FromFile(WriteFile(Data(1024)), handle)], options));
 
         ex.Message.ShouldContain("BatchUploadOptions.TimeLimit must be more than zero");
-        Emulator.Journal.Entries.Count.ShouldBe(requests, "nothing was sent");
+        RequestsFor(handle).ShouldBeEmpty("nothing was sent");
     }
+
+    /// <summary>
+    /// The requests the emulator recorded for <paramref name="handle"/>. Not a count of all entries: an earlier test's
+    /// held part answer and its cancel can be recorded while a later test runs (seen once in CI: 12 entries, then 14).
+    /// </summary>
+    private List<JournalEntry> RequestsFor(string handle) =>
+        [.. Emulator.Journal.Entries.Where(e => e.Path.Contains(handle, StringComparison.Ordinal))];
 
     [Theory]
     [InlineData(BatchErrorPolicy.ContinueOnError)]
