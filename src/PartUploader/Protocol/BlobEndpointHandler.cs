@@ -176,6 +176,19 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
         status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
             or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
+    /// <summary>Adds a header's values as they are; a single value as the string it is (no boxed enumeration per header).</summary>
+    internal static void CopyHeader(HttpHeaders to, string name, HeaderStringValues values)
+    {
+        if (values.Count == 1)
+        {
+            to.TryAddWithoutValidation(name, values.ToString());
+        }
+        else
+        {
+            to.TryAddWithoutValidation(name, values);
+        }
+    }
+
     internal static HttpRequestMessage Clone(HttpRequestMessage request, Uri target)
     {
         var clone = new HttpRequestMessage(request.Method, target)
@@ -188,7 +201,7 @@ internal sealed class BlobEndpointHandler : DelegatingHandler
         // files the parsing, under the headers' own locks, showed in the profile of every request).
         foreach (KeyValuePair<string, HeaderStringValues> header in request.Headers.NonValidated)
         {
-            clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            CopyHeader(clone.Headers, header.Key, header.Value);
         }
 
         foreach (KeyValuePair<string, object?> option in request.Options)

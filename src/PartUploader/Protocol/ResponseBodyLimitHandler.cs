@@ -65,7 +65,7 @@ internal sealed class ResponseBodyLimitHandler : DelegatingHandler
         {
             if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
             {
-                buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                BlobEndpointHandler.CopyHeader(buffered.Headers, header.Key, header.Value);
             }
         }
 

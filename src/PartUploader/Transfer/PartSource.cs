@@ -56,7 +56,7 @@ internal sealed class FileSource : PartSource
     private readonly long _length;
 
     private const int FingerprintWindow = 1024 * 1024;
-    private readonly (long Length, DateTime Written, ulong Head, ulong Tail) _openedAs;
+    private readonly (long Length, DateTime Written, uint Head, uint Tail) _openedAs;
 
     private FileSource(SafeFileHandle handle, long length)
     {
@@ -97,7 +97,7 @@ internal sealed class FileSource : PartSource
     /// part must be 0). A file no longer than the window is read once, not twice: in a batch of small files the
     /// fingerprint cost more than the upload's own read.
     /// </remarks>
-    private (long Length, DateTime Written, ulong Head, ulong Tail) Fingerprint()
+    private (long Length, DateTime Written, uint Head, uint Tail) Fingerprint()
     {
         long length = RandomAccess.GetLength(_handle);
         DateTime written = File.GetLastWriteTimeUtc(_handle);
@@ -105,8 +105,8 @@ internal sealed class FileSource : PartSource
         byte[] piece = ArrayPool<byte>.Shared.Rent(FingerprintPiece);
         try
         {
-            ulong head = HashRange(piece, 0, size);
-            ulong tail = length <= size ? head : HashRange(piece, length - size, size);
+            uint head = HashRange(piece, 0, size);
+            uint tail = length <= size ? head : HashRange(piece, length - size, size);
             return (length, written, head, tail);
         }
         finally
@@ -119,14 +119,14 @@ internal sealed class FileSource : PartSource
 
     /// <summary>
     /// CRC-32C of <paramref name="count"/> bytes at <paramref name="offset"/>, read piece by piece (a read short of the
-    /// count ends it), with the bytes read in the top half so a shorter window never equals a longer one.
+    /// count ends it; the fingerprint's length tells windows of different sizes apart).
     /// </summary>
     /// <remarks>
     /// CRC-32C, not XxHash3: ours runs fully optimized from the first call, and issue 14's profile of a 1 GiB sdk-file
     /// upload found XxHash3 at 1.8% of the client's CPU for the 4 MiB the two fingerprints read (called twice per
     /// upload, it stays in early-tier code). A change of a window's bytes goes unnoticed with a chance of 2^-32.
     /// </remarks>
-    private ulong HashRange(byte[] piece, long offset, long count)
+    private uint HashRange(byte[] piece, long offset, long count)
     {
         uint register = Crc32C.InitialState;
         long done = 0;
@@ -142,7 +142,7 @@ internal sealed class FileSource : PartSource
             }
         }
 
-        return ((ulong)done << 32) | ~register;
+        return ~register;
     }
 
     /// <remarks>

@@ -163,4 +163,22 @@ public class BlobEndpointHandlerTests
             return Task.FromResult(respond(request));
         }
     }
+
+    [Fact]
+    public void Clone_CopiesSingleAndRepeatedHeadersAsTheyAre()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, s_base);
+        request.Headers.TryAddWithoutValidation("X-HERE-Digest", "CRC-32C:0a1b2c3d");
+        request.Headers.TryAddWithoutValidation("X-Repeated", ["one", "two"]);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "tok");
+        request.Options.Set(RequestProperties.LinkKey, new BlobLinkTarget("x", "PUT"));
+
+        using HttpRequestMessage clone = BlobEndpointHandler.Clone(request, s_base);
+
+        clone.Headers.GetValues("X-HERE-Digest").ShouldBe(["CRC-32C:0a1b2c3d"]);
+        clone.Headers.GetValues("X-Repeated").ShouldBe(["one", "two"]);
+        clone.Headers.GetValues("Authorization").ShouldBe(["Bearer tok"]);
+        clone.Options.TryGetValue(RequestProperties.LinkKey, out BlobLinkTarget? link).ShouldBeTrue();
+        link!.Method.ShouldBe("PUT");
+    }
 }
