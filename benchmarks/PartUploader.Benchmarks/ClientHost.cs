@@ -69,12 +69,10 @@ internal static class ClientHost
         var reps = new List<RepResult>();
         bool perRepPeak = true;
         string? error = null;
+        JitWarmup.Outcome warmup = default;
         try
         {
-            for (int i = 0; i < spec.Warmups; i++)
-            {
-                await run(spec.WarmupBytes > 0 ? spec.WarmupBytes : spec.Bytes, spec.WarmupFilePath ?? spec.FilePath);
-            }
+            warmup = await JitWarmup.RunAsync(spec, () => run(spec.WarmupBytes > 0 ? spec.WarmupBytes : spec.Bytes, spec.WarmupFilePath ?? spec.FilePath));
 
             for (int i = 0; i < spec.Repetitions; i++)
             {
@@ -90,12 +88,23 @@ internal static class ClientHost
                 long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 long lohBefore = lohListener.LargeBytes;
                 TimeSpan cpuBefore = CpuTime();
+                JitWarmup.Mark jitBefore = JitWarmup.Now();
                 long started = Stopwatch.GetTimestamp();
 
+                _ = lohListener.TakeJitted(0).Count();
                 UploadOutcome outcome = await run(spec.Bytes, spec.FilePath);
+                if (LohAllocationListener.JitNames)
+                {
+                    // Opt-in diagnosis (not part of the report): what the JIT compiled during this repetition.
+                    foreach ((string method, int times) in lohListener.TakeJitted(30))
+                    {
+                        await Console.Error.WriteLineAsync(Invariant($"jit {spec.Scenario} {spec.Case} repetition {i}: {times} x {method}"));
+                    }
+                }
 
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 TimeSpan cpu = CpuTime() - cpuBefore;
+                JitWarmup.Mark jit = JitWarmup.Now() - jitBefore;
                 long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
                 long peakRss = ReadStatus("VmHWM:");
                 GCMemoryInfo gcInfo = GC.GetGCMemoryInfo();
@@ -103,6 +112,8 @@ internal static class ClientHost
                 {
                     Seconds = seconds,
                     CpuSeconds = cpu.TotalSeconds,
+                    JitSeconds = jit.Time.TotalSeconds,
+                    JitMethods = jit.Methods,
                     AllocatedBytes = allocated,
                     LohBytesSampled = lohListener.LargeBytes - lohBefore,
                     PeakRssBytes = peakRss,
@@ -135,7 +146,11 @@ internal static class ClientHost
             await Console.Error.WriteLineAsync(ex.ToString());
         }
 
-        var result = new CaseResult { Spec = spec, Repetitions = reps, PeakRssPerRepetition = perRepPeak, RssAtStartBytes = rssAtStart, Error = error };
+        var result = new CaseResult
+        {
+            Spec = spec, Repetitions = reps, PeakRssPerRepetition = perRepPeak, RssAtStartBytes = rssAtStart, Error = error,
+            Warmups = warmup.Count, WarmupSeconds = warmup.Seconds, WarmupLastJitMethods = warmup.LastMethods,
+        };
         if (Environment.GetEnvironmentVariable("BENCH_ALLOC_TYPES") == "1")
         {
             // Opt-in diagnosis (not part of the report): which types the sampled allocation ticks of this case fell on.
@@ -220,9 +235,25 @@ internal static class ClientHost
 internal sealed class LohAllocationListener : EventListener
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _byType = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _jitted = new();
     private long _largeBytes;
 
     public long LargeBytes => Interlocked.Read(ref _largeBytes);
+
+    /// <summary>Gets a value indicating whether the names of the methods the JIT compiles are collected (BENCH_JIT_NAMES=1).</summary>
+    public static bool JitNames { get; } = Environment.GetEnvironmentVariable("BENCH_JIT_NAMES") == "1";
+
+    /// <summary>Takes the names of the methods compiled since the last call, most compiled first.</summary>
+    public IEnumerable<(string Method, int Times)> TakeJitted(int count)
+    {
+        var names = new List<string>();
+        while (_jitted.TryDequeue(out string? name))
+        {
+            names.Add(name);
+        }
+
+        return names.GroupBy(n => n, StringComparer.Ordinal).OrderByDescending(g => g.Count()).Take(count).Select(g => (g.Key, g.Count()));
+    }
 
     /// <summary>The types the sampled ticks (small and large) fell on, most bytes first.</summary>
     public IEnumerable<(string Type, long Bytes)> TopTypes(int count) =>
@@ -232,12 +263,19 @@ internal sealed class LohAllocationListener : EventListener
     {
         if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
         {
-            EnableEvents(eventSource, EventLevel.Verbose, (EventKeywords)0x1);
+            // GC (0x1) for the allocation ticks; with BENCH_JIT_NAMES=1 also JIT (0x10), for the names of the methods compiled.
+            EnableEvents(eventSource, EventLevel.Verbose, (EventKeywords)(JitNames ? 0x11 : 0x1));
         }
     }
 
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
+        if (eventData.EventName is { } jitEvent && jitEvent.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) && eventData.Payload is { } values && eventData.PayloadNames is { } keys)
+        {
+            _jitted.Enqueue(values[keys.IndexOf("MethodNamespace")] + "::" + values[keys.IndexOf("MethodName")]);
+            return;
+        }
+
         if (eventData.EventName is not { } name || !name.StartsWith("GCAllocationTick", StringComparison.Ordinal) || eventData.PayloadNames is null)
         {
             return;

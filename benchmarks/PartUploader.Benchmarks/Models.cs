@@ -20,6 +20,9 @@ internal sealed record CaseSpec
 
     public int Warmups { get; init; } = 1;
 
+    /// <summary>Warm up beyond <see cref="Warmups"/> until the JIT settles (<see cref="JitWarmup"/>); off with --cold or --quick, and for publish (its figures come from the emulator's journal, whose room is per case).</summary>
+    public bool SettleJit { get; init; } = true;
+
     public int Repetitions { get; init; } = 3;
 
     public long? PartSize { get; init; }
@@ -64,6 +67,12 @@ internal sealed record RepResult
     public double Seconds { get; init; }
 
     public double CpuSeconds { get; init; }
+
+    /// <summary>Time the JIT spent compiling during the repetition (all threads, <c>JitInfo.GetCompilationTime</c>), part of <see cref="CpuSeconds"/>.</summary>
+    public double JitSeconds { get; init; }
+
+    /// <summary>Methods the JIT compiled during the repetition (tier-0, tier-1 and on-stack replacement alike).</summary>
+    public long JitMethods { get; init; }
 
     public long AllocatedBytes { get; init; }
 
@@ -110,6 +119,13 @@ internal sealed record CaseResult
     public required CaseSpec Spec { get; init; }
 
     public required List<RepResult> Repetitions { get; init; }
+
+    /// <summary>Warm-up uploads done before the repetitions, their seconds, and the methods the last one compiled.</summary>
+    public int Warmups { get; init; }
+
+    public double WarmupSeconds { get; init; }
+
+    public long WarmupLastJitMethods { get; init; }
 
     public bool PeakRssPerRepetition { get; init; }
 
@@ -180,6 +196,17 @@ internal sealed record CaseSummary
     public double LohBytesPerMiB { get; init; }
 
     public double CpuSecondsPerGB { get; init; }
+
+    /// <summary>JIT time per GB inside the repetitions (median; wall time on the compiling threads, so at most the JIT's CPU).</summary>
+    public double JitSecondsPerGB { get; init; }
+
+    /// <summary>Methods compiled per repetition (median).</summary>
+    public double JitMethodsPerRepetition { get; init; }
+
+    /// <summary>Warm-up uploads before the repetitions, and the methods the last of them compiled.</summary>
+    public int Warmups { get; init; }
+
+    public long WarmupLastJitMethods { get; init; }
 
     public int Gen2Collections { get; init; }
 

@@ -14,6 +14,9 @@ internal sealed class RunSettings
 
     public string? JsonPath { get; set; }
 
+    /// <summary>--cold: only the planned warm-up, not until the JIT settles (the figures of a process still compiling).</summary>
+    public bool Cold { get; set; }
+
     /// <summary>publish: how many files (null: 10,000, or 1,000 with --quick).</summary>
     public int? PublishCount { get; set; }
 

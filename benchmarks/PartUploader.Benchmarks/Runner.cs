@@ -78,7 +78,7 @@ internal sealed class Runner(RunSettings settings)
                     }
 
                     Console.Write(Invariant($"  {spec.Scenario,-12} {spec.Case,-10} {FormatBytes(spec.Bytes),10} x{spec.Repetitions} ... "));
-                    CaseResult result = await RunChildAsync(spec, target, spec.Tls ? tlsToken! : token);
+                    CaseResult result = await RunChildAsync(spec with { SettleJit = !settings.Cold && !settings.Quick && !spec.Kind.StartsWith("publish", StringComparison.Ordinal) }, target, spec.Tls ? tlsToken! : token);
                     bool? serverUnique = null;
                     if (scenario == "parts10k")
                     {
@@ -99,7 +99,7 @@ internal sealed class Runner(RunSettings settings)
                     }
 
                     summaries.Add(summary);
-                    Console.WriteLine(result.Error is null ? Invariant($"{summary.MegabytesPerSecond,8:F0} MB/s") : "FAILED: " + result.Error);
+                    Console.WriteLine(result.Error is null ? Invariant($"{summary.MegabytesPerSecond,8:F0} MB/s  ({result.Warmups} warm-ups in {result.WarmupSeconds:F1} s, the last compiled {result.WarmupLastJitMethods} methods)") : "FAILED: " + result.Error);
                 }
 
                 emulator.Options.BandwidthBytesPerSecondPerConnection = null;
@@ -290,6 +290,10 @@ internal sealed class Runner(RunSettings settings)
             AllocatedBytesPerMiB = Median(reps.Select(r => (double)r.AllocatedBytes)) / mib,
             LohBytesPerMiB = Median(reps.Select(r => (double)r.LohBytesSampled)) / mib,
             CpuSecondsPerGB = cpu / (spec.Bytes / 1e9),
+            JitSecondsPerGB = Median(reps.Select(r => r.JitSeconds)) / (spec.Bytes / 1e9),
+            JitMethodsPerRepetition = Median(reps.Select(r => (double)r.JitMethods)),
+            Warmups = result.Warmups,
+            WarmupLastJitMethods = result.WarmupLastJitMethods,
             Gen2Collections = reps.Max(r => r.Gen2Collections),
             PartNumbersUnique = reps.All(r => r.PartNumbersUnique),
             WallMicrosecondsPerPart = parts > 0 ? seconds / parts * 1e6 : 0,
