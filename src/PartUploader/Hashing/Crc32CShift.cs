@@ -10,13 +10,14 @@ namespace PartUploader.Internal.Hashing;
 /// <remarks>
 /// Built by squaring (zlib's crc32_combine, with the operators composed into one matrix instead of applied to one
 /// register): about 75 matrix products, once per length; applying it is 32 steps. The lengths an upload joins are few
-/// (its part size and its last part's), so the last <see cref="CacheSize"/> distinct lengths are kept.
+/// (its part size and its last part's), so up to <see cref="CacheSize"/> distinct lengths are kept, and the cache starts
+/// over when it is full.
 /// </remarks>
 internal sealed class Crc32CShift
 {
     private const uint ReflectedPolynomial = 0x82F63B78;
 
-    /// <summary>Distinct lengths kept; beyond it a new length is built for its caller only.</summary>
+    /// <summary>Distinct lengths kept; one more empties the cache first.</summary>
     private const int CacheSize = 128;
 
     private static readonly ConcurrentDictionary<long, Crc32CShift> s_byLength = new();
@@ -34,8 +35,13 @@ internal sealed class Crc32CShift
             return known;
         }
 
-        var built = new Crc32CShift(Build(length));
-        return s_byLength.Count < CacheSize ? s_byLength.GetOrAdd(length, built) : built;
+        if (s_byLength.Count >= CacheSize)
+        {
+            // Full (a long-running process's many last-part lengths): start over, the lengths in use come back at once.
+            s_byLength.Clear();
+        }
+
+        return s_byLength.GetOrAdd(length, new Crc32CShift(Build(length)));
     }
 
     /// <summary>The register after the zeros, from the register before them.</summary>
