@@ -36,7 +36,9 @@ internal static class Crc32C
     {
         if (!IsHardwareAccelerated)
         {
-            return ~Combine(~state, Hash(data), data.Length);
+            // Without the instruction (rare): the lengths here do not repeat, so the shift is not cached.
+            uint continued = Hash(data);
+            return data.IsEmpty ? state : ~(Crc32CShift.Uncached(data.Length).Apply(~state) ^ continued);
         }
 
         while (data.Length >= 3 * LaneUnit)
@@ -92,5 +94,9 @@ internal static class Crc32C
     /// <summary>Returns the CRC of A‖B from CRC(A), CRC(B) and the length of B.</summary>
     /// <remarks>The shift over B's length is built once per length (<see cref="Crc32CShift"/>), so joining many parts of one size costs 32 steps each.</remarks>
     public static uint Combine(uint crcA, uint crcB, long lengthB) =>
-        lengthB <= 0 ? crcA : Crc32CShift.For(lengthB).Apply(crcA) ^ crcB;
+        lengthB <= 0 ? crcA
+
+        // The shift is linear: it takes 0 (an empty A's CRC, where a fold of parts starts) to 0.
+        : crcA == 0 ? crcB
+        : Crc32CShift.For(lengthB).Apply(crcA) ^ crcB;
 }

@@ -41,8 +41,18 @@ internal sealed class Crc32CShift
             s_byLength.Clear();
         }
 
-        return s_byLength.GetOrAdd(length, new Crc32CShift(Build(length)));
+        return s_byLength.GetOrAdd(length, static l => new Crc32CShift(Build(l)));
     }
+
+    /// <summary>Gets the shift over <paramref name="length"/> zero bytes without keeping it (lengths that do not repeat).</summary>
+    public static Crc32CShift Uncached(long length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return new Crc32CShift(Build(length));
+    }
+
+    /// <summary>Gets how many lengths are kept now (at most <see cref="CacheSize"/>, give or take racing callers).</summary>
+    internal static int CachedLengths => s_byLength.Count;
 
     /// <summary>The register after the zeros, from the register before them.</summary>
     public uint Apply(uint register)

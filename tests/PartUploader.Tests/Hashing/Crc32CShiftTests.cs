@@ -54,6 +54,59 @@ public class Crc32CShiftTests
         }
     }
 
+    /// <summary>
+    /// Past 2^32 bytes, against a reference that does not use the shifts: the CPU's CRC-32C instruction run over 1 MiB
+    /// of zeros (<see cref="System.Numerics.BitOperations.Crc32C(uint, ulong)"/>), that step repeated 4,096 times, then
+    /// 7 zero bytes more.
+    /// </summary>
+    [Fact]
+    public void For_PastFourGiB_EqualsTheZerosRunOneWordAtATime()
+    {
+        const long length = (1L << 32) + 7;
+        var columns = new uint[32];
+        for (int bit = 0; bit < 32; bit++)
+        {
+            uint register = 1u << bit;
+            for (int i = 0; i < 1024 * 1024 / sizeof(ulong); i++)
+            {
+                register = System.Numerics.BitOperations.Crc32C(register, 0UL);
+            }
+
+            columns[bit] = register;
+        }
+
+        uint expected = 0xDEADBEEF;
+        for (int mib = 0; mib < 4096; mib++)
+        {
+            uint next = 0;
+            for (int bit = 0; bit < 32; bit++)
+            {
+                next ^= (expected >> bit & 1) != 0 ? columns[bit] : 0;
+            }
+
+            expected = next;
+        }
+
+        for (int i = 0; i < 7; i++)
+        {
+            expected = System.Numerics.BitOperations.Crc32C(expected, (byte)0);
+        }
+
+        Crc32CShift.For(length).Apply(0xDEADBEEF).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void For_ManyDistinctLengths_KeepsAtMostItsCacheSize()
+    {
+        for (long length = 1_000_000; length < 1_000_400; length++)
+        {
+            Crc32CShift.For(length);
+        }
+
+        // 128 kept at most; other tests of this assembly may add a few at the same time.
+        Crc32CShift.CachedLengths.ShouldBeLessThanOrEqualTo(128 + 16);
+    }
+
     [Fact]
     public void For_NegativeLength_Throws()
     {
