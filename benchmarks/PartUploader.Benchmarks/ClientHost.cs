@@ -15,6 +15,13 @@ internal static class ClientHost
 {
     public const string ResultPrefix = "RESULT ";
 
+    /// <summary>Printed (as "REPETITION {i} BEGINS") just before and after each measured upload, so the parent can measure its own (the emulator's) CPU over it.</summary>
+    public const string RepetitionBegins = "BEGINS";
+
+    public const string RepetitionEnds = "ENDS";
+
+    public static string Repetition(int index, string what) => Invariant($"REPETITION {index} {what}");
+
     public static async Task<int> RunAsync(string encodedSpec)
     {
         long rssAtStart = ReadStatus("VmRSS:");
@@ -87,12 +94,18 @@ internal static class ClientHost
                 int gen0Before = GC.CollectionCount(0);
                 long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 long lohBefore = lohListener.LargeBytes;
+                lohListener.ClearJitted();
+                await Console.Out.WriteLineAsync(Repetition(i, RepetitionBegins));
                 TimeSpan cpuBefore = CpuTime();
                 JitWarmup.Mark jitBefore = JitWarmup.Now();
                 long started = Stopwatch.GetTimestamp();
 
-                _ = lohListener.TakeJitted(0).Count();
                 UploadOutcome outcome = await run(spec.Bytes, spec.FilePath);
+
+                double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                TimeSpan cpu = CpuTime() - cpuBefore;
+                JitWarmup.Mark jit = JitWarmup.Now() - jitBefore;
+                await Console.Out.WriteLineAsync(Repetition(i, RepetitionEnds));
                 if (LohAllocationListener.JitNames)
                 {
                     // Opt-in diagnosis (not part of the report): what the JIT compiled during this repetition.
@@ -102,9 +115,6 @@ internal static class ClientHost
                     }
                 }
 
-                double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                TimeSpan cpu = CpuTime() - cpuBefore;
-                JitWarmup.Mark jit = JitWarmup.Now() - jitBefore;
                 long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
                 long peakRss = ReadStatus("VmHWM:");
                 GCMemoryInfo gcInfo = GC.GetGCMemoryInfo();
@@ -242,6 +252,9 @@ internal sealed class LohAllocationListener : EventListener
 
     /// <summary>Gets a value indicating whether the names of the methods the JIT compiles are collected (BENCH_JIT_NAMES=1).</summary>
     public static bool JitNames { get; } = Environment.GetEnvironmentVariable("BENCH_JIT_NAMES") == "1";
+
+    /// <summary>Forgets the names collected so far (those of the warm-up and the previous repetition's bookkeeping).</summary>
+    public void ClearJitted() => _jitted.Clear();
 
     /// <summary>Takes the names of the methods compiled since the last call, most compiled first.</summary>
     public IEnumerable<(string Method, int Times)> TakeJitted(int count)

@@ -6,7 +6,7 @@ namespace PartUploader.Benchmarks;
 /// <summary>
 /// The warm-up of a case: its planned warm-up uploads, then more until <see cref="QuietWarmups"/> in a row each made
 /// the JIT compile at most <see cref="SettledMethods"/> methods (tiered compilation no longer promoting the hot code),
-/// for at most <see cref="MaxTime"/>. A fresh process keeps recompiling for several seconds: without this, each measured repetition
+/// for at most <see cref="MaxTime"/> of warm-up in all (checked after each upload, so the last one may end past it). A fresh process keeps recompiling for several seconds: without this, each measured repetition
 /// carried a tenth to a third of a second of JIT, more for the SDK (more code) than for raw.
 /// </summary>
 internal static class JitWarmup
@@ -17,7 +17,7 @@ internal static class JitWarmup
     /// <summary>The JIT counts as settled after this many quiet warm-ups in a row (its promotions come in bursts).</summary>
     public const int QuietWarmups = 3;
 
-    /// <summary>The longest a case warms up beyond its planned warm-ups.</summary>
+    /// <summary>No warm-up upload starts after this much warm-up time (planned warm-ups included).</summary>
     public static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(15);
 
     /// <summary>The JIT's counters at one moment (all threads), or the difference of two.</summary>

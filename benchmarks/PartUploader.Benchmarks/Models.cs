@@ -71,6 +71,9 @@ internal sealed record RepResult
     /// <summary>Time the JIT spent compiling during the repetition (all threads, <c>JitInfo.GetCompilationTime</c>), part of <see cref="CpuSeconds"/>.</summary>
     public double JitSeconds { get; init; }
 
+    /// <summary>The parent process's CPU over the repetition (the emulators serving it; set by the parent, null where its markers were not seen).</summary>
+    public double? ServerCpuSeconds { get; init; }
+
     /// <summary>Methods the JIT compiled during the repetition (tier-0, tier-1 and on-stack replacement alike).</summary>
     public long JitMethods { get; init; }
 
@@ -199,6 +202,12 @@ internal sealed record CaseSummary
 
     /// <summary>JIT time per GB inside the repetitions (median; wall time on the compiling threads, so at most the JIT's CPU).</summary>
     public double JitSecondsPerGB { get; init; }
+
+    /// <summary>The emulator's (the parent process's) CPU per GB over the repetitions, median: with the client's, whether two cores were the limit.</summary>
+    public double? ServerCpuSecondsPerGB { get; init; }
+
+    /// <summary>Client and server CPU over the repetition's wall time, median: 2.0 is both cores of this machine busy.</summary>
+    public double? CoresBusy { get; init; }
 
     /// <summary>Methods compiled per repetition (median).</summary>
     public double JitMethodsPerRepetition { get; init; }

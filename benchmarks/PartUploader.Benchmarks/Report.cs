@@ -7,7 +7,7 @@ internal static class Report
 {
     private static readonly string[] s_headers =
     [
-        "scenario", "case", "size", "parts", "MB/s", "min-max", "x raw", "x naive", "x cap", "CPU s/GB", "JIT s/GB", "alloc/MiB", "LOH/MiB", "peak RSS", "start RSS", "budget", "over budget",
+        "scenario", "case", "size", "parts", "MB/s", "min-max", "x raw", "x naive", "x cap", "CPU s/GB", "JIT s/GB", "server s/GB", "cores", "alloc/MiB", "LOH/MiB", "peak RSS", "start RSS", "budget", "over budget",
     ];
 
     /// <summary>Prints the summaries as a Markdown table (readable in a terminal, pasteable into the README).</summary>
@@ -18,7 +18,7 @@ internal static class Report
         {
             if (s.Error is not null)
             {
-                rows.Add([s.Scenario, s.Case, Runner.FormatBytes(s.Bytes), "", "FAILED", s.Error.Length > 60 ? s.Error[..60] : s.Error, "", "", "", "", "", "", "", "", "", "", ""]);
+                rows.Add([s.Scenario, s.Case, Runner.FormatBytes(s.Bytes), "", "FAILED", s.Error.Length > 60 ? s.Error[..60] : s.Error, "", "", "", "", "", "", "", "", "", "", "", "", ""]);
                 continue;
             }
 
@@ -35,6 +35,8 @@ internal static class Report
                 Ratio(s.RatioVsCap),
                 Invariant($"{s.CpuSecondsPerGB:F2}"),
                 Invariant($"{s.JitSecondsPerGB:F2}"),
+                s.ServerCpuSecondsPerGB is double server ? Invariant($"{server:F2}") : "-",
+                s.CoresBusy is double cores ? Invariant($"{cores:F2}") : "-",
                 Size(s.AllocatedBytesPerMiB),
                 Size(s.LohBytesPerMiB),
                 Invariant($"{s.PeakRssBytes / (double)Runner.MiB:F0} MiB"),

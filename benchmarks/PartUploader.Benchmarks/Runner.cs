@@ -99,7 +99,7 @@ internal sealed class Runner(RunSettings settings)
                     }
 
                     summaries.Add(summary);
-                    Console.WriteLine(result.Error is null ? Invariant($"{summary.MegabytesPerSecond,8:F0} MB/s  ({result.Warmups} warm-ups in {result.WarmupSeconds:F1} s, the last compiled {result.WarmupLastJitMethods} methods)") : "FAILED: " + result.Error);
+                    Console.WriteLine(result.Error is null ? Invariant($"{summary.MegabytesPerSecond,8:F0} MB/s  ({(result.Warmups == 0 ? "no warm-up" : Invariant($"{result.Warmups} warm-ups in {result.WarmupSeconds:F1} s, the last compiled {result.WarmupLastJitMethods} methods"))})") : "FAILED: " + result.Error);
                 }
 
                 emulator.Options.BandwidthBytesPerSecondPerConnection = null;
@@ -240,16 +240,43 @@ internal sealed class Runner(RunSettings settings)
 
         using Process child = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the client process.");
         CaseResult? result = null;
+        var serverCpu = new Dictionary<int, double>();
+        (int Index, TimeSpan Cpu)? begun = null;
         while (await child.StandardOutput.ReadLineAsync() is { } line)
         {
-            if (line.StartsWith(ClientHost.ResultPrefix, StringComparison.Ordinal))
+            if (begun is null && MarkerIndex(line, ClientHost.RepetitionBegins) is int first)
+            {
+                begun = (first, OwnCpu());
+            }
+            else if (begun is { } open && MarkerIndex(line, ClientHost.RepetitionEnds) == open.Index)
+            {
+                serverCpu[open.Index] = (OwnCpu() - open.Cpu).TotalSeconds;
+                begun = null;
+            }
+            else if (line.StartsWith(ClientHost.ResultPrefix, StringComparison.Ordinal))
             {
                 result = JsonSerializer.Deserialize(line[ClientHost.ResultPrefix.Length..], BenchJsonContext.Default.CaseResult);
             }
         }
 
         await child.WaitForExitAsync();
+        if (result is not null)
+        {
+            result = result with { Repetitions = [.. result.Repetitions.Select((r, i) => r with { ServerCpuSeconds = serverCpu.TryGetValue(i, out double s) ? s : null })] };
+        }
+
         return result ?? new CaseResult { Spec = spec, Repetitions = [], Error = Invariant($"the client process exited with {child.ExitCode} and no result") };
+    }
+
+    private static int? MarkerIndex(string line, string what) =>
+        line.StartsWith("REPETITION ", StringComparison.Ordinal) && line.EndsWith(" " + what, StringComparison.Ordinal)
+        && int.TryParse(line.AsSpan(11, line.Length - 12 - what.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int index) ? index : null;
+
+    /// <summary>This process's CPU time: the emulator's, since the runner itself only waits while a case runs.</summary>
+    private static TimeSpan OwnCpu()
+    {
+        using Process self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private static CaseSummary Summarize(CaseResult result, bool? serverUnique)
@@ -291,6 +318,8 @@ internal sealed class Runner(RunSettings settings)
             LohBytesPerMiB = Median(reps.Select(r => (double)r.LohBytesSampled)) / mib,
             CpuSecondsPerGB = cpu / (spec.Bytes / 1e9),
             JitSecondsPerGB = Median(reps.Select(r => r.JitSeconds)) / (spec.Bytes / 1e9),
+            ServerCpuSecondsPerGB = reps.All(r => r.ServerCpuSeconds is not null) ? Median(reps.Select(r => r.ServerCpuSeconds!.Value)) / (spec.Bytes / 1e9) : null,
+            CoresBusy = reps.All(r => r.ServerCpuSeconds is not null) ? Median(reps.Select(r => (r.CpuSeconds + r.ServerCpuSeconds!.Value) / r.Seconds)) : null,
             JitMethodsPerRepetition = Median(reps.Select(r => (double)r.JitMethods)),
             Warmups = result.Warmups,
             WarmupLastJitMethods = result.WarmupLastJitMethods,
