@@ -83,6 +83,25 @@ internal sealed class PartBuffer : ISpanSource, IDisposable
         return done;
     }
 
+    /// <summary>The CRC-32C of <paramref name="count"/> filled bytes from <paramref name="start"/>.</summary>
+    public uint Crc32C(long start, long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Length);
+        uint register = Hashing.Crc32C.InitialState;
+        long position = start;
+        long end = start + count;
+        while (position < end)
+        {
+            int index = (int)(position / SegmentPool.SegmentSize);
+            int offset = (int)(position % SegmentPool.SegmentSize);
+            int take = (int)Math.Min(SegmentPool.SegmentSize - offset, end - position);
+            register = Hashing.Crc32C.Update(register, Segments[index].AsSpan(offset, take));
+            position += take;
+        }
+
+        return ~register;
+    }
+
     /// <summary>Calls <paramref name="action"/> for each filled region, in order.</summary>
     public void ForEachSpan(Action<ReadOnlySpan<byte>> action)
     {

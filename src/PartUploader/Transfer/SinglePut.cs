@@ -36,7 +36,7 @@ internal sealed class SinglePut(UploadContext context, PartSource source, Progre
                     throw context.Errors.SourceTooShort(read, length);
                 }
 
-                if (source.ChangedSinceOpen())
+                if (source.ChangedSinceOpen(buffer))
                 {
                     throw context.Errors.SourceChanged();
                 }

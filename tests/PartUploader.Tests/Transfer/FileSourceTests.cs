@@ -99,4 +99,79 @@ public sealed class FileSourceTests : IDisposable
 
         source.ChangedSinceOpen().ShouldBeTrue();
     }
+
+    /// <summary>Reads <paramref name="length"/> bytes from the start (the whole file by default, as a single PUT does).</summary>
+    private static async Task<PartBuffer> ReadAsync(FileSource source, string path, long? length = null)
+    {
+        long count = length ?? new FileInfo(path).Length;
+        PartBuffer buffer = await new SegmentPool((long)SegmentPool.SegmentsFor(count) * SegmentPool.SegmentSize).RentAsync(count, CancellationToken.None);
+        using var hasher = new Internal.Hashing.PartHasher(DigestAlgorithm.None);
+        (await source.ReadAsync(0, buffer, count, hasher, CancellationToken.None)).ShouldBe(count);
+        return buffer;
+    }
+
+    [Theory]
+    [InlineData(1000)]
+    [InlineData((3 * MiB) + 17)]
+    public async Task ChangedSinceOpen_WholeContentReadUnchanged_IsFalse(int length)
+    {
+        string path = Write(length);
+        using FileSource source = FileSource.Open(path);
+        using PartBuffer content = await ReadAsync(source, path);
+
+        source.ChangedSinceOpen(content).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData((3 * MiB) + 16)]
+    public async Task ChangedSinceOpen_WholeContentReadAfterAChangeWithTheTimeRestored_IsTrue(long offset)
+    {
+        // Changed between open and the read: the bytes read are not the file that was opened.
+        string path = Write((3 * MiB) + 17);
+        using FileSource source = FileSource.Open(path);
+        FlipByteKeepingTime(path, offset);
+        using PartBuffer content = await ReadAsync(source, path);
+
+        source.ChangedSinceOpen(content).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task ChangedSinceOpen_BytesReadDifferFromTheFileAtOpen_IsTrue()
+    {
+        // What was read (and would be sent) is judged, not the file read again: a read that caught a passing change
+        // (here: a byte of the buffer changed after the read) is refused although the file itself matches its open.
+        string path = Write(70_000);
+        using FileSource source = FileSource.Open(path);
+        using PartBuffer content = await ReadAsync(source, path);
+        content.Regions(0, 1)[0].Span[0] ^= 0x5A;
+
+        source.ChangedSinceOpen().ShouldBeFalse();
+        source.ChangedSinceOpen(content).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task ChangedSinceOpen_WholeContentThenANewWriteTime_IsTrue()
+    {
+        string path = Write(5000);
+        using FileSource source = FileSource.Open(path);
+        using PartBuffer content = await ReadAsync(source, path);
+
+        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(-5));
+
+        source.ChangedSinceOpen(content).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task ChangedSinceOpen_ContentShorterThanTheFile_JudgesByTheFile()
+    {
+        // Not the whole file: the windows are read from the file again, which catches a change the bytes read do not hold.
+        string path = Write((3 * MiB) + 17);
+        using FileSource source = FileSource.Open(path);
+        using PartBuffer content = await ReadAsync(source, path, MiB);
+
+        FlipByteKeepingTime(path, (3 * MiB) + 16);
+
+        source.ChangedSinceOpen(content).ShouldBeTrue();
+    }
 }
