@@ -1,6 +1,6 @@
 // PartUploader benchmarks: every figure measured side by side in one run, so ratios are honest.
 //
-//   dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--check] [--cold] [--micro] [--publish-count N] [--publish-size BYTES]
+//   dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--check] [--cold] [--client-env NAME=VALUE]... [--micro] [--publish-count N] [--publish-size BYTES]
 //
 // Scenarios: raw naive sdk-file sdk-stream scale wan raw-tls sdk-file-tls (the default set), parts10k, publish, busy and batch (opt-in), or "all".
 using PartUploader.Benchmarks;
@@ -31,6 +31,10 @@ for (int i = 0; i < args.Length; i++)
         case "--cold":
             settings.Cold = true;
             break;
+        case "--client-env" when i + 1 < args.Length && args[i + 1].IndexOf('=', StringComparison.Ordinal) > 0:
+            string[] pair = args[++i].Split('=', 2);
+            settings.ClientEnvironment[pair[0]] = pair[1];
+            break;
         case "--publish-count" when i + 1 < args.Length && int.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out int count) && count > 0:
             settings.PublishCount = count;
             i++;
@@ -44,7 +48,7 @@ for (int i = 0; i < args.Length; i++)
             break;
         case "--help" or "-h":
             Console.WriteLine($"""
-                Usage: dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--check] [--cold] [--micro] [--publish-count N] [--publish-size BYTES]
+                Usage: dotnet run -c Release --project benchmarks/PartUploader.Benchmarks -- [scenario...] [--json PATH] [--quick] [--check] [--cold] [--client-env NAME=VALUE]... [--micro] [--publish-count N] [--publish-size BYTES]
                   scenarios: raw naive sdk-file sdk-stream scale wan raw-tls sdk-file-tls (default set; the last two are raw and
                               sdk-file CRC-32C over HTTPS to a second emulator, and the run prints sdk-file-tls / raw-tls),
                               parts10k (opt-in, long), publish (opt-in), busy (opt-in: a service at capacity 1 or 2),
@@ -55,6 +59,9 @@ for (int i = 0; i < args.Length; i++)
                             {AllocationCheck.MaxAllocatedBytesPerMiB:F0} B per MiB uploaded. A local guard, not a test: never in CI
                   --cold    warm each case up only as planned (one upload), not until the JIT settles: the figures of a
                             process still compiling (tiered compilation), as a short-lived one sees them
+                  --client-env NAME=VALUE
+                            set in each client process only (the emulators keep this process's environment), for
+                            example DOTNET_TieredCompilation=0 to see the client's CPU without any JIT; repeatable
                   --micro   BenchmarkDotNet micro-benchmarks (digest throughput, engine allocations per part);
                             alone it runs only those, with scenarios it runs both
                   --json    writes every figure to PATH

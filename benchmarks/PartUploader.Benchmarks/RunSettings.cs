@@ -14,6 +14,9 @@ internal sealed class RunSettings
 
     public string? JsonPath { get; set; }
 
+    /// <summary>--client-env NAME=VALUE (repeatable): set in each client process only, not in the emulators' (for example DOTNET_TieredCompilation=0).</summary>
+    public Dictionary<string, string> ClientEnvironment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>--cold: only the planned warm-up, not until the JIT settles (the figures of a process still compiling).</summary>
     public bool Cold { get; set; }
 

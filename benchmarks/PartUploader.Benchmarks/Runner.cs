@@ -78,7 +78,7 @@ internal sealed class Runner(RunSettings settings)
                     }
 
                     Console.Write(Invariant($"  {spec.Scenario,-12} {spec.Case,-10} {FormatBytes(spec.Bytes),10} x{spec.Repetitions} ... "));
-                    CaseResult result = await RunChildAsync(spec with { SettleJit = !settings.Cold && !settings.Quick && !spec.Kind.StartsWith("publish", StringComparison.Ordinal) }, target, spec.Tls ? tlsToken! : token);
+                    CaseResult result = await RunChildAsync(spec with { SettleJit = !settings.Cold && !settings.Quick && !spec.Kind.StartsWith("publish", StringComparison.Ordinal) }, target, spec.Tls ? tlsToken! : token, settings.ClientEnvironment);
                     bool? serverUnique = null;
                     if (scenario == "parts10k")
                     {
@@ -217,7 +217,7 @@ internal sealed class Runner(RunSettings settings)
         Console.WriteLine(Invariant($"TLS: sdk-file-tls / best raw-tls ({rawTls.Case}) = {sdkTls.MegabytesPerSecond / rawTls.MegabytesPerSecond:F2} ({sdkTls.MegabytesPerSecond:F0} / {rawTls.MegabytesPerSecond:F0} MB/s; client CPU {sdkTls.CpuSecondsPerGB:F2} / {rawTls.CpuSecondsPerGB:F2} s/GB){plain}."));
     }
 
-    private static async Task<CaseResult> RunChildAsync(CaseSpec spec, BlobEmulator emulator, string token)
+    private static async Task<CaseResult> RunChildAsync(CaseSpec spec, BlobEmulator emulator, string token, IReadOnlyDictionary<string, string> clientEnvironment)
     {
         string exe = Environment.ProcessPath ?? "dotnet";
         var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -233,6 +233,11 @@ internal sealed class Runner(RunSettings settings)
         start.Environment["BENCH_LAYER"] = emulator.DefaultLayerId;
         start.Environment["BENCH_LOOKUP_URL"] = emulator.LookupUrl.ToString();
         start.Environment["BENCH_CATALOG_HRN"] = emulator.DefaultCatalogHrn;
+        foreach ((string name, string value) in clientEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
         if (emulator.Certificate is not null)
         {
             start.Environment["BENCH_TLS_SHA256"] = emulator.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
