@@ -31,8 +31,14 @@ for (int i = 0; i < args.Length; i++)
         case "--cold":
             settings.Cold = true;
             break;
-        case "--client-env" when i + 1 < args.Length && args[i + 1].IndexOf('=', StringComparison.Ordinal) > 0:
-            string[] pair = args[++i].Split('=', 2);
+        case "--client-env":
+            string[] pair = i + 1 < args.Length ? args[++i].Split('=', 2) : [];
+            if (pair.Length != 2 || pair[0].Length == 0 || pair[0].StartsWith("BENCH_", StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine("--client-env takes NAME=VALUE, and NAME may not start with BENCH_ (the program's own settings).");
+                return 2;
+            }
+
             settings.ClientEnvironment[pair[0]] = pair[1];
             break;
         case "--publish-count" when i + 1 < args.Length && int.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out int count) && count > 0:
@@ -61,7 +67,7 @@ for (int i = 0; i < args.Length; i++)
                             process still compiling (tiered compilation), as a short-lived one sees them
                   --client-env NAME=VALUE
                             set in each client process only (the emulators keep this process's environment), for
-                            example DOTNET_TieredCompilation=0 to see the client's CPU without any JIT; repeatable
+                            example DOTNET_TieredCompilation=0 to see the client's CPU without tiered recompilation; repeatable
                   --micro   BenchmarkDotNet micro-benchmarks (digest throughput, engine allocations per part);
                             alone it runs only those, with scenarios it runs both
                   --json    writes every figure to PATH

@@ -86,6 +86,8 @@ internal sealed class PartBuffer : ISpanSource, IDisposable
     /// <summary>The CRC-32C of <paramref name="count"/> filled bytes from <paramref name="start"/>.</summary>
     public uint Crc32C(long start, long count)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Length);
         uint register = Hashing.Crc32C.InitialState;
         long position = start;

@@ -98,17 +98,18 @@ internal sealed class FileSource : PartSource
     public override bool ChangedSinceOpen() => Fingerprint() != _openedAs;
 
     /// <summary>
-    /// The whole file was just read into <paramref name="content"/>: it changed since it was opened when its length or
-    /// last write time differ now, or the first or last MiB of what was read differ from the file's at open. Judging
-    /// the windows by the bytes read, not by reading them again, saves a read of up to 2 MiB per small file; a change
-    /// the read itself raced is caught by the write time (and by the windows when it reached what was read).
+    /// The whole file was just read into <paramref name="content"/>. A file of at most two windows (2 MiB) changed
+    /// since it was opened when its length or last write time differ now, or the bytes read differ from the file's at
+    /// open: its windows cover every byte, so what is sent is exactly the file as it was opened, whatever a writer did
+    /// during the read, and the file is not read a second time. A longer file is judged by reading its windows again,
+    /// as before a multipart completion: judging it by the bytes read would miss a write that changed the head after
+    /// it was read and the middle before it was (a torn read), when the write time does not show it.
     /// </summary>
     public override bool ChangedSinceOpen(PartBuffer content)
     {
         long length = RandomAccess.GetLength(_handle);
-        if (content.Length != length)
+        if (content.Length != length || length > 2L * FingerprintWindow)
         {
-            // Not the whole file as it is now: judge by the file itself.
             return ChangedSinceOpen();
         }
 

@@ -6,6 +6,7 @@ namespace PartUploader.Tests.Transfer;
 /// A file's change fingerprint: its length, last write time, and a CRC-32C of its first and last MiB, taken when it is
 /// opened and again before the upload is completed.
 /// </summary>
+[Collection(SegmentCacheUsers.Name)]
 public sealed class FileSourceTests : IDisposable
 {
     private const int MiB = 1024 * 1024;
@@ -111,7 +112,10 @@ public sealed class FileSourceTests : IDisposable
     }
 
     [Theory]
+    [InlineData(0)]
     [InlineData(1000)]
+    [InlineData(MiB)]
+    [InlineData(2 * MiB)]
     [InlineData((3 * MiB) + 17)]
     public async Task ChangedSinceOpen_WholeContentReadUnchanged_IsFalse(int length)
     {
@@ -124,11 +128,12 @@ public sealed class FileSourceTests : IDisposable
 
     [Theory]
     [InlineData(0)]
-    [InlineData((3 * MiB) + 16)]
+    [InlineData(MiB + 5)]
+    [InlineData((2 * MiB) - 1)]
     public async Task ChangedSinceOpen_WholeContentReadAfterAChangeWithTheTimeRestored_IsTrue(long offset)
     {
-        // Changed between open and the read: the bytes read are not the file that was opened.
-        string path = Write((3 * MiB) + 17);
+        // Changed between open and the read (anywhere: two windows cover a 2 MiB file): the bytes read are not the file that was opened.
+        string path = Write(2 * MiB);
         using FileSource source = FileSource.Open(path);
         FlipByteKeepingTime(path, offset);
         using PartBuffer content = await ReadAsync(source, path);
@@ -136,17 +141,35 @@ public sealed class FileSourceTests : IDisposable
         source.ChangedSinceOpen(content).ShouldBeTrue();
     }
 
-    [Fact]
-    public async Task ChangedSinceOpen_BytesReadDifferFromTheFileAtOpen_IsTrue()
+    [Theory]
+    [InlineData(70_000, 0)]
+    [InlineData(70_000, 69_999)]
+    [InlineData(2 * MiB, MiB)]
+    public async Task ChangedSinceOpen_BytesReadDifferFromTheFileAtOpen_IsTrue(int length, int changed)
     {
-        // What was read (and would be sent) is judged, not the file read again: a read that caught a passing change
-        // (here: a byte of the buffer changed after the read) is refused although the file itself matches its open.
-        string path = Write(70_000);
+        // Up to 2 MiB what was read (and would be sent) is judged, not the file read again: a read that caught a passing
+        // change (here: a byte of the buffer changed after the read) is refused although the file matches its open.
+        string path = Write(length);
+        using FileSource source = FileSource.Open(path);
+        using PartBuffer content = await ReadAsync(source, path);
+        content.Regions(changed, 1)[0].Span[0] ^= 0x5A;
+
+        source.ChangedSinceOpen().ShouldBeFalse();
+        source.ChangedSinceOpen(content).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task ChangedSinceOpen_LongerThanTwoWindows_JudgesByTheFileNotTheBytesRead()
+    {
+        // Past 2 MiB the windows do not cover the bytes read, so the file's windows are read again (a torn read could
+        // pass a check of the bytes read): a difference only in the buffer is not the file's.
+        string path = Write((2 * MiB) + 1);
         using FileSource source = FileSource.Open(path);
         using PartBuffer content = await ReadAsync(source, path);
         content.Regions(0, 1)[0].Span[0] ^= 0x5A;
 
-        source.ChangedSinceOpen().ShouldBeFalse();
+        source.ChangedSinceOpen(content).ShouldBeFalse();
+        FlipByteKeepingTime(path, 0);
         source.ChangedSinceOpen(content).ShouldBeTrue();
     }
 
