@@ -299,7 +299,7 @@ public sealed class HereTokenSource : AccessTokenSource
 
         string? value = parsed?.AccessToken ?? parsed?.AccessTokenSnake;
         long? expiresIn = parsed?.ExpiresIn ?? parsed?.ExpiresInSnake;
-        if (string.IsNullOrWhiteSpace(value) || expiresIn is <= 0)
+        if (string.IsNullOrWhiteSpace(value) || !AccessToken.IsHeaderSafe(value) || expiresIn is <= 0)
         {
             throw new PartUploadException(PartUploadException.FormatMessage("The HERE account service answered without a usable token", AuthOperations.Token, status, AuthErrorCodes.InvalidTokenResponse))
             {
