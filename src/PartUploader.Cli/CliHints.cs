@@ -21,7 +21,7 @@ internal static class CliHints
         { Status: 409 } or BlobAlreadyExistsException =>
             "Next: data handles are single-use in a layer; choose a new --handle (or --handle-prefix).",
         { Status: 0 } when FailedHandshake(exception) =>
-            "Next: the TLS handshake failed; if the server's certificate is self-signed (as 'partupload emulator --https' makes), pass its PEM file with --trust-certificate.",
+            "Next: the TLS handshake failed (the server's certificate was refused); if it is self-signed (as 'partupload emulator --https' makes), pass its PEM file with --trust-certificate; if it was issued for another host name, use the address it names (a trusted certificate must name the host too).",
         { Status: 0, ErrorCode: PartUploadErrorCodes.NetworkError } =>
             "Next: check the network and the service address (--lookup-url; for a local emulator, the lookup URL and credentials file 'partupload emulator' prints).",
         _ => null,

@@ -46,6 +46,7 @@ public sealed class TrustCertificateTests(HttpsCliEmulatorFixture fixture) : ICl
         failed.GetProperty("event").GetString().ShouldBe("failed");
         failed.GetProperty("error").GetString().ShouldBe("service");
         failed.GetProperty("message").GetString()!.ShouldContain("--trust-certificate", customMessage: result.ToString());
+        failed.GetProperty("message").GetString()!.ShouldContain("another host name", customMessage: "the hint also covers a certificate issued for another host, which pinning does not cure");
         result.StdErr.ShouldContain("partupload: service:");
         fixture.Emulator.Journal.Entries.Count.ShouldBe(journaled, "the handshake fails before any request reaches the emulator");
         fixture.Emulator.GetBlob(fixture.Emulator.DefaultLayerId, handle).ShouldBeNull();
