@@ -87,7 +87,7 @@ internal static class Crc32C
         }
 
         // The register is linear: running B from r gives shift(r) ^ (B run from 0), and the same again for C.
-        Crc32CShift shift = s_shifts[lane / LaneUnit] ??= Crc32CShift.For(lane);
+        Crc32CShift shift = s_shifts[lane / LaneUnit] ??= Crc32CShift.Uncached(lane);
         return shift.Apply(shift.Apply(ra) ^ rb) ^ rc;
     }
 

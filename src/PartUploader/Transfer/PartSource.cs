@@ -46,9 +46,10 @@ internal abstract class PartSource : IDisposable
 
     /// <summary>
     /// Whether the source changed since it was opened, right after <paramref name="content"/> was read as the whole
-    /// source (a single PUT): a source may judge by the bytes read instead of reading again.
+    /// source (a single PUT), whose CRC-32C the read computed (<paramref name="contentCrc32C"/>): a source may judge by
+    /// the bytes read instead of reading again.
     /// </summary>
-    public virtual bool ChangedSinceOpen(PartBuffer content) => ChangedSinceOpen();
+    public virtual bool ChangedSinceOpen(PartBuffer content, uint contentCrc32C) => ChangedSinceOpen();
 
     public virtual void Dispose()
     {
@@ -105,24 +106,32 @@ internal sealed class FileSource : PartSource
     /// as before a multipart completion: judging it by the bytes read would miss a write that changed the head after
     /// it was read and the middle before it was (a torn read), when the write time does not show it.
     /// </summary>
-    public override bool ChangedSinceOpen(PartBuffer content)
+    /// <remarks>A file no longer than one window is its own window: the read's CRC-32C is its hash, not computed again.</remarks>
+    public override bool ChangedSinceOpen(PartBuffer content, uint contentCrc32C)
     {
-        long length = RandomAccess.GetLength(_handle);
-        if (content.Length != length || length > 2L * FingerprintWindow)
+        if (content.Length > 2L * FingerprintWindow)
         {
             return ChangedSinceOpen();
         }
 
-        if (length != _openedAs.Length || File.GetLastWriteTimeUtc(_handle) != _openedAs.Written)
+        (long length, DateTime written) = Stat();
+        if (content.Length != length)
+        {
+            // Not the whole file as it is now: judge by the file itself.
+            return ChangedSinceOpen();
+        }
+
+        if (length != _openedAs.Length || written != _openedAs.Written)
         {
             return true;
         }
 
-        long size = Math.Min(FingerprintWindow, length);
-        uint head = content.Crc32C(0, size);
-        uint tail = length <= size ? head : content.Crc32C(length - size, size);
+        uint head = length <= FingerprintWindow ? contentCrc32C : content.Crc32C(0, FingerprintWindow);
+        uint tail = length <= FingerprintWindow ? head : content.Crc32C(length - FingerprintWindow, FingerprintWindow);
         return (head, tail) != (_openedAs.Head, _openedAs.Tail);
     }
+
+    private (long Length, DateTime Written) Stat() => (RandomAccess.GetLength(_handle), File.GetLastWriteTimeUtc(_handle));
 
     /// <remarks>
     /// Each window is hashed in 64 KiB pieces through one pooled 64 KiB buffer:
@@ -132,8 +141,7 @@ internal sealed class FileSource : PartSource
     /// </remarks>
     private (long Length, DateTime Written, uint Head, uint Tail) Fingerprint()
     {
-        long length = RandomAccess.GetLength(_handle);
-        DateTime written = File.GetLastWriteTimeUtc(_handle);
+        (long length, DateTime written) = Stat();
         long size = Math.Min(FingerprintWindow, length);
         byte[] piece = ArrayPool<byte>.Shared.Rent(FingerprintPiece);
         try

@@ -36,7 +36,7 @@ internal sealed class SinglePut(UploadContext context, PartSource source, Progre
                     throw context.Errors.SourceTooShort(read, length);
                 }
 
-                if (source.ChangedSinceOpen(buffer))
+                if (source.ChangedSinceOpen(buffer, digest.Crc32C))
                 {
                     throw context.Errors.SourceChanged();
                 }

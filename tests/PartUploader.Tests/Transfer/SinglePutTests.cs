@@ -34,7 +34,7 @@ public sealed class SinglePutTests
 
         public override bool ChangedSinceOpen() => false;
 
-        public override bool ChangedSinceOpen(PartBuffer content)
+        public override bool ChangedSinceOpen(PartBuffer content, uint contentCrc32C)
         {
             JudgedLength = content.Length;
             return true;
